@@ -1,0 +1,96 @@
+/**
+ * Writes every generated-types.ts from the field definitions, the way Segment's
+ * own generator (actions-cli `generate:types`) does, so the files have exactly
+ * the shape Segment's tooling expects.
+ *
+ *   npm run types          write the files
+ *   npm run types:check    fail when a file is stale
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { fieldsToJsonSchema } from '@segment/actions-core'
+import { compile } from 'json-schema-to-typescript'
+import type { JSONSchema4 } from 'json-schema'
+import destination from '../src/destinations/tiktok-offline-conversions'
+
+const DESTINATION_DIR = path.join(__dirname, '..', 'src', 'destinations', 'tiktok-offline-conversions')
+const BANNER = '// Generated file. DO NOT MODIFY IT BY HAND.'
+/** Segment's prettier style (action-destinations/.prettierrc). */
+const STYLE = { semi: false, singleQuote: true, trailingComma: 'none', printWidth: 120, tabWidth: 2 } as const
+
+/** Segment's generator drops `title` and `enum` recursively, so labels and choices do not shape the types. */
+function removeExtra(schema: JSONSchema4): JSONSchema4 {
+  const copy: JSONSchema4 = { ...schema }
+  delete copy.title
+  delete copy.enum
+  if (copy.type === 'object' && copy.properties) {
+    const properties: Record<string, JSONSchema4> = {}
+    for (const [key, property] of Object.entries(copy.properties)) properties[key] = removeExtra(property)
+    copy.properties = properties
+  } else if (copy.type === 'array' && copy.items && !Array.isArray(copy.items)) {
+    copy.items = removeExtra(copy.items)
+  }
+  return copy
+}
+
+async function generateTypes(fields: Parameters<typeof fieldsToJsonSchema>[0], name: 'Settings' | 'Payload'): Promise<string> {
+  const schema = removeExtra(fieldsToJsonSchema(fields, { tsType: true }) as JSONSchema4)
+  return compile(schema, name, { bannerComment: BANNER, style: STYLE })
+}
+
+export interface GeneratedFile {
+  file: string
+  content: string
+}
+
+export async function generatedFiles(): Promise<GeneratedFile[]> {
+  const files: GeneratedFile[] = [
+    {
+      file: path.join(DESTINATION_DIR, 'generated-types.ts'),
+      content: await generateTypes(destination.authentication?.fields ?? {}, 'Settings')
+    }
+  ]
+  for (const [key, action] of Object.entries(destination.actions)) {
+    files.push({
+      file: path.join(DESTINATION_DIR, key, 'generated-types.ts'),
+      content: await generateTypes(action.fields, 'Payload')
+    })
+  }
+  return files
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+async function main(): Promise<void> {
+  const check = process.argv.includes('--check')
+  const stale: string[] = []
+  for (const { file, content } of await generatedFiles()) {
+    const relative = path.relative(process.cwd(), file)
+    if (readIfExists(file) === content) continue
+    if (check) {
+      stale.push(relative)
+    } else {
+      writeFileSync(file, content)
+      console.log(`wrote ${relative}`)
+    }
+  }
+  if (stale.length > 0) {
+    console.error(`Stale generated types (run \`npm run types\`):\n  ${stale.join('\n  ')}`)
+    process.exit(1)
+  }
+  if (check) console.log('generated types are up to date')
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  })
+}

@@ -1,0 +1,33 @@
+import type { RequestClient } from '@segment/actions-core'
+import type { Settings } from './generated-types'
+import { postTrack, trackRequestBody } from './tiktok/client'
+import type { Refusal } from './tiktok/answers'
+import { toCountryCode } from './identity'
+import { redactSecrets } from './privacy'
+
+/**
+ * Checks the credentials against TikTok without recording a conversion: an
+ * `event/track` request with no events. TikTok checks the token and its access
+ * to the event set before it reads `data`, so a credential problem comes back
+ * as 40105 / 40001 (authentication), and good credentials come back as a
+ * complaint about the empty `data` (or as accepted). The management endpoint
+ * (`offline/get/`) needs an advertiser ID the settings do not have, and whether
+ * an Events API token may call it is not documented.
+ *
+ * Returns undefined when the credentials are good, else what is wrong.
+ */
+export async function checkCredentials(request: RequestClient, settings: Settings): Promise<Refusal | undefined> {
+  if (settings.defaultPhoneCountry?.trim() && !toCountryCode(settings.defaultPhoneCountry)) {
+    return {
+      kind: 'invalid',
+      status: 400,
+      message: 'defaultPhoneCountry setting: must be an ISO 3166 alpha-2 country code, such as US'
+    }
+  }
+  const answer = await postTrack(request, trackRequestBody(settings.eventSetID, []))
+  if (answer.kind === 'accepted') return undefined
+  const refusal = { ...answer.refusal, message: redactSecrets(answer.refusal.message, [settings.accessToken]) }
+  // A complaint about the content means the token and event set passed; one naming the event set does not.
+  if (refusal.kind === 'invalid' && !/event[_ ]?(source|set)/i.test(refusal.message)) return undefined
+  return refusal
+}

@@ -1,0 +1,159 @@
+import {
+  PayloadValidationError,
+  MultiStatusResponse,
+  InvalidAuthenticationError,
+  RetryableError,
+  IntegrationError,
+  type ErrorCodes,
+  type JSONLikeObject,
+  type RequestClient
+} from '@segment/actions-core'
+import type { Settings } from './generated-types'
+import { toTikTokEvent, type ConversionPayload } from './conversion'
+import { toCountryCode } from './identity'
+import { redactSecrets } from './privacy'
+import { MAX_EVENTS_PER_REQUEST, MAX_SPLIT_REQUESTS } from './tiktok/constants'
+import { postTrack, trackRequestBody } from './tiktok/client'
+import type { RefusalKind } from './tiktok/answers'
+import type { TikTokEvent, TikTokResponseBody } from './tiktok/wire'
+
+/** What happened to one payload. */
+export type EventOutcome =
+  | { ok: true; sent: TikTokEvent; body: TikTokResponseBody }
+  | {
+      ok: false
+      /** `rejected`: refused before sending; the others are TikTok's answer to a request holding the event. */
+      kind: 'rejected' | RefusalKind
+      status: number
+      message: string
+      sent?: TikTokEvent
+      body?: TikTokResponseBody | string
+    }
+
+export type EventFailure = Extract<EventOutcome, { ok: false }>
+
+interface ReadyEvent {
+  index: number
+  event: TikTokEvent
+}
+
+/**
+ * The one code path of both actions: payloads → TikTok events → requests of at
+ * most 1,000 events grouped by test event code → an outcome for every payload,
+ * in order. It never throws for an event or an answer.
+ */
+export async function deliverConversions(
+  request: RequestClient,
+  settings: Settings,
+  payloads: ConversionPayload[],
+  nowSeconds = Math.floor(Date.now() / 1000)
+): Promise<EventOutcome[]> {
+  const outcomes: EventOutcome[] = new Array(payloads.length)
+  const groups = new Map<string, ReadyEvent[]>()
+  const country = phoneCountry(settings)
+
+  payloads.forEach((payload, index) => {
+    try {
+      if (country instanceof PayloadValidationError) throw country
+      const event = toTikTokEvent(payload, { defaultPhoneCountry: country, nowSeconds })
+      const code = payload.test_event_code?.trim() ?? ''
+      const group = groups.get(code) ?? []
+      group.push({ index, event })
+      groups.set(code, group)
+    } catch (error) {
+      if (!(error instanceof PayloadValidationError)) throw error
+      outcomes[index] = { ok: false, kind: 'rejected', status: 400, message: error.message }
+    }
+  })
+
+  const send = async (part: ReadyEvent[], testEventCode: string, budget: { splits: number }): Promise<void> => {
+    const answer = await postTrack(
+      request,
+      trackRequestBody(
+        settings.eventSetID,
+        part.map((ready) => ready.event),
+        testEventCode || undefined
+      )
+    )
+    if (answer.kind === 'accepted') {
+      for (const { index, event } of part) outcomes[index] = { ok: true, sent: event, body: answer.body }
+      return
+    }
+    const { refusal } = answer
+    if (refusal.kind === 'invalid' && part.length > 1 && budget.splits >= 2) {
+      // Find the offending events: re-send each half; a half TikTok accepts is never sent again.
+      budget.splits -= 2
+      const middle = Math.ceil(part.length / 2)
+      await send(part.slice(0, middle), testEventCode, budget)
+      await send(part.slice(middle), testEventCode, budget)
+      return
+    }
+    const unisolated =
+      refusal.kind === 'invalid' && part.length > 1
+        ? ` (one of ${part.length} events TikTok refused together; the offending ones could not be isolated within ${MAX_SPLIT_REQUESTS} extra requests)`
+        : ''
+    const message = redactSecrets(refusal.message + unisolated, [settings.accessToken])
+    for (const { index, event } of part) {
+      outcomes[index] = { ok: false, kind: refusal.kind, status: refusal.status, message, sent: event, body: refusal.body }
+    }
+  }
+
+  for (const [testEventCode, events] of groups) {
+    for (let start = 0; start < events.length; start += MAX_EVENTS_PER_REQUEST) {
+      await send(events.slice(start, start + MAX_EVENTS_PER_REQUEST), testEventCode, { splits: MAX_SPLIT_REQUESTS })
+    }
+  }
+  return outcomes
+}
+
+/** The Default Phone Country setting as a country code, or the error every event gets when it is not one. */
+function phoneCountry(settings: Settings): ReturnType<typeof toCountryCode> | PayloadValidationError {
+  const setting = settings.defaultPhoneCountry?.trim()
+  if (!setting) return undefined
+  return (
+    toCountryCode(setting) ??
+    new PayloadValidationError('defaultPhoneCountry setting: must be an ISO 3166 alpha-2 country code, such as US')
+  )
+}
+
+const ERROR_TYPES: Record<EventFailure['kind'], keyof typeof ErrorCodes> = {
+  rejected: 'PAYLOAD_VALIDATION_FAILED',
+  invalid: 'BAD_REQUEST',
+  authentication: 'INVALID_AUTHENTICATION',
+  retryable: 'RETRYABLE_ERROR'
+}
+
+const asJson = (value: TikTokEvent | TikTokResponseBody): JSONLikeObject => value as unknown as JSONLikeObject
+
+/** Segment's multi-status: one entry per payload, in order. */
+export function toMultiStatus(outcomes: EventOutcome[]): MultiStatusResponse {
+  const multiStatus = new MultiStatusResponse()
+  outcomes.forEach((outcome, index) => {
+    if (outcome.ok) {
+      multiStatus.setSuccessResponseAtIndex(index, { status: 200, sent: asJson(outcome.sent), body: asJson(outcome.body) })
+      return
+    }
+    multiStatus.setErrorResponseAtIndex(index, {
+      status: outcome.status,
+      errortype: ERROR_TYPES[outcome.kind],
+      errormessage: outcome.message,
+      ...(outcome.sent ? { sent: asJson(outcome.sent) } : {}),
+      ...(outcome.body !== undefined ? { body: typeof outcome.body === 'string' ? outcome.body : asJson(outcome.body) } : {})
+    })
+  })
+  return multiStatus
+}
+
+/** The single-event path: the error Segment expects for a failed outcome. */
+export function toError(failure: EventFailure): Error {
+  switch (failure.kind) {
+    case 'rejected':
+      return new PayloadValidationError(failure.message)
+    case 'authentication':
+      return new InvalidAuthenticationError(failure.message)
+    case 'retryable':
+      return new RetryableError(failure.message, failure.status as ConstructorParameters<typeof RetryableError>[1])
+    case 'invalid':
+      return new IntegrationError(failure.message, 'BAD_REQUEST', failure.status)
+  }
+}

@@ -1,0 +1,38 @@
+import { defaultValues, type Preset } from '@segment/actions-core'
+import trackPaymentOfflineConversion from './trackPaymentOfflineConversion'
+import trackNonPaymentOfflineConversion from './trackNonPaymentOfflineConversion'
+
+type ConversionActionKey = 'trackPaymentOfflineConversion' | 'trackNonPaymentOfflineConversion'
+
+const FIELDS = {
+  trackPaymentOfflineConversion: trackPaymentOfflineConversion.fields,
+  trackNonPaymentOfflineConversion: trackNonPaymentOfflineConversion.fields
+}
+
+/** One preset per offline standard TikTok event that has a natural Segment spec event. */
+export const PRESET_EVENTS: ReadonlyArray<{
+  name: string
+  segmentEvent: string
+  tiktokEvent: string
+  action: ConversionActionKey
+}> = [
+  { name: 'Complete Payment', segmentEvent: 'Order Completed', tiktokEvent: 'CompletePayment', action: 'trackPaymentOfflineConversion' },
+  { name: 'Contact', segmentEvent: 'Callback Started', tiktokEvent: 'Contact', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'Subscribe', segmentEvent: 'Subscription Created', tiktokEvent: 'Subscribe', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'Submit Form', segmentEvent: 'Form Submitted', tiktokEvent: 'SubmitForm', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'Complete Registration', segmentEvent: 'Signed Up', tiktokEvent: 'CompleteRegistration', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'Initiate Checkout', segmentEvent: 'Checkout Started', tiktokEvent: 'InitiateCheckout', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'Add Payment Info', segmentEvent: 'Payment Info Entered', tiktokEvent: 'AddPaymentInfo', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'Add to Cart', segmentEvent: 'Product Added', tiktokEvent: 'AddToCart', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'Add to Wishlist', segmentEvent: 'Product Added to Wishlist', tiktokEvent: 'AddToWishlist', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'View Content', segmentEvent: 'Product Viewed', tiktokEvent: 'ViewContent', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'Search', segmentEvent: 'Products Searched', tiktokEvent: 'Search', action: 'trackNonPaymentOfflineConversion' }
+]
+
+export const presets: Preset[] = PRESET_EVENTS.map(({ name, segmentEvent, tiktokEvent, action }) => ({
+  name,
+  subscribe: `type = "track" and event = "${segmentEvent}"`,
+  partnerAction: action,
+  mapping: { ...defaultValues(FIELDS[action]), event: tiktokEvent },
+  type: 'automatic'
+}))

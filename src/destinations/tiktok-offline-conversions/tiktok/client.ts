@@ -1,0 +1,34 @@
+import type { RequestClient } from '@segment/actions-core'
+import { EVENT_SOURCE, PARTNER_NAME, trackUrl } from './constants'
+import { readAnswer, transportFailure, type TikTokAnswer } from './answers'
+import type { TikTokEvent, TikTokTrackRequest } from './wire'
+
+export function trackRequestBody(eventSetId: string, events: TikTokEvent[], testEventCode?: string): TikTokTrackRequest {
+  return {
+    event_source: EVENT_SOURCE,
+    event_source_id: eventSetId,
+    partner_name: PARTNER_NAME,
+    ...(testEventCode ? { test_event_code: testEventCode } : {}),
+    data: events
+  }
+}
+
+/**
+ * POSTs one `event/track` request through the framework's request client and
+ * says what TikTok's answer means. It never throws for an answer: every
+ * outcome, transport failures included, is a TikTokAnswer.
+ */
+export async function postTrack(request: RequestClient, body: TikTokTrackRequest): Promise<TikTokAnswer> {
+  let response: Awaited<ReturnType<RequestClient>>
+  try {
+    response = await request(trackUrl(), {
+      method: 'POST',
+      json: body,
+      throwHttpErrors: false,
+      skipResponseCloning: true
+    })
+  } catch (error) {
+    return transportFailure(error)
+  }
+  return readAnswer(response.status, response.content ?? '')
+}

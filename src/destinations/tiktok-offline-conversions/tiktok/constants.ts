@@ -1,0 +1,26 @@
+/** TikTok's documented maximum number of events in one `event/track` request. */
+export const MAX_EVENTS_PER_REQUEST = 1000
+
+/** TikTok Business API host; `TIKTOK_API_BASE_URL` points the destination elsewhere (the sandbox). */
+export const TIKTOK_API_BASE_URL = 'https://business-api.tiktok.com'
+export const API_BASE_URL_ENV = 'TIKTOK_API_BASE_URL'
+export const TRACK_PATH = '/open_api/v1.3/event/track/'
+
+export const EVENT_SOURCE = 'offline'
+export const PARTNER_NAME = 'Segment'
+
+/**
+ * When TikTok refuses a request of several events as invalid, the destination
+ * splits it in halves to find the offending events. At most this many extra
+ * requests are made for one refused request: one offending event among 1,000
+ * costs 2 × ⌈log2 1000⌉ = 20, so 64 isolates up to three of them.
+ */
+export const MAX_SPLIT_REQUESTS = 64
+
+/** How far in the future an event time may be (clock skew between systems). */
+export const MAX_FUTURE_SKEW_SECONDS = 300
+
+export function trackUrl(): string {
+  const base = process.env[API_BASE_URL_ENV] || TIKTOK_API_BASE_URL
+  return `${base.replace(/\/+$/, '')}${TRACK_PATH}`
+}
