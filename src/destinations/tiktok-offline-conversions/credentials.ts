@@ -3,7 +3,6 @@ import type { Settings } from './generated-types'
 import { postTrack, trackRequestBody } from './tiktok/client'
 import type { Refusal } from './tiktok/answers'
 import { toCountryCode } from './identity'
-import { redactSecrets } from './privacy'
 
 /**
  * Checks the credentials against TikTok without recording a conversion: an
@@ -24,9 +23,9 @@ export async function checkCredentials(request: RequestClient, settings: Setting
       message: 'defaultPhoneCountry setting: must be an ISO 3166 alpha-2 country code, such as US'
     }
   }
-  const answer = await postTrack(request, trackRequestBody(settings.eventSetID, []))
+  const answer = await postTrack(request, trackRequestBody(settings.eventSetID, []), [settings.accessToken])
   if (answer.kind === 'accepted') return undefined
-  const refusal = { ...answer.refusal, message: redactSecrets(answer.refusal.message, [settings.accessToken]) }
+  const { refusal } = answer
   // A complaint about the content means the token and event set passed; one naming the event set does not.
   if (refusal.kind === 'invalid' && !/event[_ ]?(source|set)/i.test(refusal.message)) return undefined
   return refusal

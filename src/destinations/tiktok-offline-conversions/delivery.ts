@@ -11,7 +11,6 @@ import {
 import type { Settings } from './generated-types'
 import { toTikTokEvent, type ConversionPayload } from './conversion'
 import { toCountryCode } from './identity'
-import { redactSecrets } from './privacy'
 import { MAX_EVENTS_PER_REQUEST, MAX_SPLIT_REQUESTS } from './tiktok/constants'
 import { postTrack, trackRequestBody } from './tiktok/client'
 import type { RefusalKind } from './tiktok/answers'
@@ -73,7 +72,8 @@ export async function deliverConversions(
         settings.eventSetID,
         part.map((ready) => ready.event),
         testEventCode || undefined
-      )
+      ),
+      [settings.accessToken]
     )
     if (answer.kind === 'accepted') {
       for (const { index, event } of part) outcomes[index] = { ok: true, sent: event, body: answer.body }
@@ -92,7 +92,7 @@ export async function deliverConversions(
       refusal.kind === 'invalid' && part.length > 1
         ? ` (one of ${part.length} events TikTok refused together; the offending ones could not be isolated within ${MAX_SPLIT_REQUESTS} extra requests)`
         : ''
-    const message = redactSecrets(refusal.message + unisolated, [settings.accessToken])
+    const message = refusal.message + unisolated
     for (const { index, event } of part) {
       outcomes[index] = { ok: false, kind: refusal.kind, status: refusal.status, message, sent: event, body: refusal.body }
     }

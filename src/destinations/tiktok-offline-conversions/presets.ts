@@ -15,6 +15,8 @@ export const PRESET_EVENTS: ReadonlyArray<{
   segmentEvent: string
   tiktokEvent: string
   action: ConversionActionKey
+  /** Segment's spec puts a single product's fields at the top of `properties` for these events. */
+  singleProduct?: true
 }> = [
   { name: 'Complete Payment', segmentEvent: 'Order Completed', tiktokEvent: 'CompletePayment', action: 'trackPaymentOfflineConversion' },
   { name: 'Contact', segmentEvent: 'Callback Started', tiktokEvent: 'Contact', action: 'trackNonPaymentOfflineConversion' },
@@ -23,16 +25,32 @@ export const PRESET_EVENTS: ReadonlyArray<{
   { name: 'Complete Registration', segmentEvent: 'Signed Up', tiktokEvent: 'CompleteRegistration', action: 'trackNonPaymentOfflineConversion' },
   { name: 'Initiate Checkout', segmentEvent: 'Checkout Started', tiktokEvent: 'InitiateCheckout', action: 'trackNonPaymentOfflineConversion' },
   { name: 'Add Payment Info', segmentEvent: 'Payment Info Entered', tiktokEvent: 'AddPaymentInfo', action: 'trackNonPaymentOfflineConversion' },
-  { name: 'Add to Cart', segmentEvent: 'Product Added', tiktokEvent: 'AddToCart', action: 'trackNonPaymentOfflineConversion' },
-  { name: 'Add to Wishlist', segmentEvent: 'Product Added to Wishlist', tiktokEvent: 'AddToWishlist', action: 'trackNonPaymentOfflineConversion' },
-  { name: 'View Content', segmentEvent: 'Product Viewed', tiktokEvent: 'ViewContent', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'Add to Cart', segmentEvent: 'Product Added', singleProduct: true, tiktokEvent: 'AddToCart', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'Add to Wishlist', segmentEvent: 'Product Added to Wishlist', singleProduct: true, tiktokEvent: 'AddToWishlist', action: 'trackNonPaymentOfflineConversion' },
+  { name: 'View Content', segmentEvent: 'Product Viewed', singleProduct: true, tiktokEvent: 'ViewContent', action: 'trackNonPaymentOfflineConversion' },
   { name: 'Search', segmentEvent: 'Products Searched', tiktokEvent: 'Search', action: 'trackNonPaymentOfflineConversion' }
 ]
 
-export const presets: Preset[] = PRESET_EVENTS.map(({ name, segmentEvent, tiktokEvent, action }) => ({
+/** `contents` for the single-product events: the product is `properties` itself. */
+const SINGLE_PRODUCT_CONTENTS = [
+  {
+    price: { '@path': '$.properties.price' },
+    quantity: { '@path': '$.properties.quantity' },
+    content_category: { '@path': '$.properties.category' },
+    content_id: { '@path': '$.properties.product_id' },
+    content_name: { '@path': '$.properties.name' },
+    brand: { '@path': '$.properties.brand' }
+  }
+]
+
+export const presets: Preset[] = PRESET_EVENTS.map(({ name, segmentEvent, tiktokEvent, action, singleProduct }) => ({
   name,
   subscribe: `type = "track" and event = "${segmentEvent}"`,
   partnerAction: action,
-  mapping: { ...defaultValues(FIELDS[action]), event: tiktokEvent },
+  mapping: {
+    ...defaultValues(FIELDS[action]),
+    event: tiktokEvent,
+    ...(singleProduct ? { contents: SINGLE_PRODUCT_CONTENTS } : {})
+  },
   type: 'automatic'
 }))

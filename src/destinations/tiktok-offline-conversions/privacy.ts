@@ -4,8 +4,12 @@
  * anything. The destination's own messages never include raw values.
  */
 const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[^\s@"'<>(),;:]+/g
-/** Seven or more digits, possibly with phone punctuation: a phone number or part of one. */
-const PHONE = /\+?\d(?:[\s().-]*\d){6,}/g
+/**
+ * A phone number as people write it: `+` and seven or more digits, or groups of
+ * digits split by spaces, dots, dashes or parentheses. A bare run of digits is
+ * left alone: TikTok's event set and request IDs are such runs, and support needs them.
+ */
+const PHONE = /\+\d(?:[\s().-]*\d){6,}|\(?\d{2,4}\)?[\s.-]{1,2}\d{2,4}(?:[\s.-]\d{2,5}){1,3}/g
 export const REDACTED = '[redacted]'
 
 /** Replaces anything shaped like an email address or a phone number. */

@@ -1,5 +1,5 @@
 import type { TikTokResponseBody } from './wire'
-import { redactPersonalData } from '../privacy'
+import { redactPersonalData, redactSecrets } from '../privacy'
 
 /**
  * What TikTok's answer to one request means for the events in it. TikTok
@@ -97,11 +97,11 @@ function parseBody(content: string): TikTokResponseBody | string {
 }
 
 /** A request that got no answer: a timeout, a reset connection, DNS. Retryable: TikTok de-duplicates by event_id. */
-export function transportFailure(error: unknown): TikTokAnswer {
+export function transportFailure(error: unknown, secrets: readonly string[]): TikTokAnswer {
   const name = error instanceof Error ? error.name : 'Error'
   const code = (error as { code?: unknown }).code
   const timedOut = name === 'TimeoutError' || name === 'RequestTimeoutError' || code === 'ETIMEDOUT'
-  const reason = redactPersonalData(error instanceof Error ? error.message : String(error))
+  const reason = redactPersonalData(redactSecrets(error instanceof Error ? error.message : String(error), secrets))
   return {
     kind: 'refused',
     refusal: {

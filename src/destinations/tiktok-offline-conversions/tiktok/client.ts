@@ -2,6 +2,7 @@ import type { RequestClient } from '@segment/actions-core'
 import { EVENT_SOURCE, PARTNER_NAME, trackUrl } from './constants'
 import { readAnswer, transportFailure, type TikTokAnswer } from './answers'
 import type { TikTokEvent, TikTokTrackRequest } from './wire'
+import { redactSecrets } from '../privacy'
 
 export function trackRequestBody(eventSetId: string, events: TikTokEvent[], testEventCode?: string): TikTokTrackRequest {
   return {
@@ -16,9 +17,14 @@ export function trackRequestBody(eventSetId: string, events: TikTokEvent[], test
 /**
  * POSTs one `event/track` request through the framework's request client and
  * says what TikTok's answer means. It never throws for an answer: every
- * outcome, transport failures included, is a TikTokAnswer.
+ * outcome, transport failures included, is a TikTokAnswer. `secrets` (the
+ * access token) are removed from anything the answer quotes.
  */
-export async function postTrack(request: RequestClient, body: TikTokTrackRequest): Promise<TikTokAnswer> {
+export async function postTrack(
+  request: RequestClient,
+  body: TikTokTrackRequest,
+  secrets: readonly string[]
+): Promise<TikTokAnswer> {
   let response: Awaited<ReturnType<RequestClient>>
   try {
     response = await request(trackUrl(), {
@@ -28,7 +34,7 @@ export async function postTrack(request: RequestClient, body: TikTokTrackRequest
       skipResponseCloning: true
     })
   } catch (error) {
-    return transportFailure(error)
+    return transportFailure(error, secrets)
   }
-  return readAnswer(response.status, response.content ?? '')
+  return readAnswer(response.status, redactSecrets(response.content ?? '', secrets))
 }
