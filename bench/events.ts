@@ -35,3 +35,18 @@ export function orderCompleted(i: number, nowMs = Date.now()): SegmentEvent {
     }
   }
 }
+
+/** The i-th event of a mixed offline file: mostly purchases, with call-centre contacts, subscriptions and forms. */
+export function offlineConversion(i: number, nowMs = Date.now()): SegmentEvent {
+  const order = orderCompleted(i, nowMs)
+  switch (i % 10) {
+    case 7:
+      return { ...order, event: 'Callback Started', properties: { lead_id: `lead-${i}` } }
+    case 8:
+      return { ...order, event: 'Subscription Created', properties: { value: 9.99, currency: 'EUR' } }
+    case 9:
+      return { ...order, event: 'Form Submitted', properties: {} }
+    default:
+      return order
+  }
+}

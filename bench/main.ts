@@ -1,9 +1,11 @@
 /**
- * npm run bench [-- --events N]
- * Prints a table and one JSON line per benchmark. Figures, not assertions: see README.
+ * npm run bench [-- --events N] [--latency-ms MS] [--runner-events N] [--memory-events N] [--only a,b]
+ * Sections: destination, runner, faults, memory. Prints a table and one JSON
+ * line per section. Figures, not assertions: see README.
  */
 import os from 'node:os'
 import { benchDestination } from './destination'
+import { benchRunner, type RunnerFigures } from './runner'
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`)
@@ -14,15 +16,51 @@ function machine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`
 }
 
+/** 10 % of requests fail, mixed: TikTok 50000/50002, HTTP 503, HTTP 429 + Retry-After, dropped connections, non-JSON bodies. */
+const MIXED_FAULTS = [
+  ...['--server-error-rate', '0.03', '--http-5xx-rate', '0.02', '--http-429-rate', '0.02'],
+  ...['--drop-rate', '0.015', '--malformed-rate', '0.015', '--seed', '20261127']
+]
+
+function printRunner(section: string, title: string, figures: RunnerFigures): void {
+  console.log(`\n# ${section}: ${title}`)
+  const { rssByTenthMb, ...row } = figures
+  console.table([row])
+  console.log(`runner RSS (MB) at each tenth of the run: ${rssByTenthMb.join(' ')}`)
+  console.log(JSON.stringify({ bench: section, machine: machine(), ...figures }))
+}
+
 async function main(): Promise<void> {
-  const events = option('events', 10_000)
-  const latencyMs = option('latency-ms', 2)
+  const only = new Set((process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',').filter(Boolean))
+  const wanted = (section: string) => !process.argv.includes('--only') || only.has(section)
   console.log(`machine: ${machine()}`)
-  console.log(`\n# destination: ${events} Order Completed events through actions-core, HTTP answered by a local stub`)
-  const { paths, ratios } = await benchDestination(events, [0, latencyMs])
-  console.table(paths)
-  for (const [latency, ratio] of Object.entries(ratios)) console.log(`batch / single events/s at stub latency ${latency}: ${ratio}×`)
-  console.log(JSON.stringify({ bench: 'destination', machine: machine(), paths, ratios }))
+
+  if (wanted('destination')) {
+    const events = option('events', 10_000)
+    const latencyMs = option('latency-ms', 2)
+    console.log(`\n# destination: ${events} Order Completed events through actions-core, HTTP answered by a local stub`)
+    const { paths, ratios } = await benchDestination(events, [0, latencyMs])
+    console.table(paths)
+    for (const [latency, ratio] of Object.entries(ratios)) {
+      console.log(`batch / single events/s at stub latency ${latency}: ${ratio}×`)
+    }
+    console.log(JSON.stringify({ bench: 'destination', machine: machine(), paths, ratios }))
+  }
+  const runnerEvents = option('runner-events', 100_000)
+  if (wanted('runner')) {
+    printRunner('runner', `${runnerEvents} events from a file, runner → sandbox (own process)`, await benchRunner(runnerEvents))
+  }
+  if (wanted('faults')) {
+    printRunner(
+      'faults',
+      `${runnerEvents} events, 10 % of requests failing (mixed faults), with retries`,
+      await benchRunner(runnerEvents, MIXED_FAULTS)
+    )
+  }
+  if (wanted('memory')) {
+    const memoryEvents = option('memory-events', 1_000_000)
+    printRunner('memory', `${memoryEvents} events: memory stays flat`, await benchRunner(memoryEvents))
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,231 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough, Readable } from 'node:stream'
+import { startSandbox, type Sandbox } from '../../sandbox/server'
+import { runCli, type CliIO } from '../main'
+import type { RunSummary } from '../summary'
+
+const SAMPLE = join(__dirname, '..', '..', '..', 'samples', 'offline-conversions.ndjson')
+const GOOD_LINES = readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 5).join('\n')
+
+interface Captured {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+async function cli(args: string[], stdin = ''): Promise<Captured> {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  stdout.on('data', (chunk: Buffer) => out.push(chunk))
+  stderr.on('data', (chunk: Buffer) => err.push(chunk))
+  const io: CliIO = { stdout, stderr, stdin: Readable.from([Buffer.from(stdin)]) }
+  const code = await runCli(args, io)
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
+}
+
+let sandbox: Sandbox
+let dir: string
+const ENV_KEYS = ['TIKTOK_ACCESS_TOKEN', 'TIKTOK_EVENT_SET_ID', 'TIKTOK_DEFAULT_PHONE_COUNTRY'] as const
+const savedEnv: Partial<Record<string, string>> = {}
+
+beforeAll(async () => {
+  sandbox = await startSandbox()
+  dir = mkdtempSync(join(tmpdir(), 'runner-cli-'))
+  for (const key of ENV_KEYS) {
+    savedEnv[key] = process.env[key]
+    delete process.env[key]
+  }
+})
+afterAll(async () => {
+  await sandbox.close()
+  rmSync(dir, { recursive: true, force: true })
+  for (const key of ENV_KEYS) {
+    if (savedEnv[key] === undefined) delete process.env[key]
+    else process.env[key] = savedEnv[key]
+  }
+})
+afterEach(() => {
+  for (const key of ENV_KEYS) delete process.env[key]
+})
+
+describe('--help', () => {
+  it('documents the commands, environment variables and exit statuses', async () => {
+    const { code, stdout } = await cli(['--help'])
+    expect(code).toBe(0)
+    for (const text of [
+      'send',
+      'check-auth',
+      'TIKTOK_ACCESS_TOKEN',
+      'TIKTOK_EVENT_SET_ID',
+      'TIKTOK_API_BASE_URL',
+      'Exit status'
+    ]) {
+      expect(stdout).toContain(text)
+    }
+  })
+
+  it('documents every option of send', async () => {
+    const { code, stdout } = await cli(['send', '--help'])
+    expect(code).toBe(0)
+    for (const option of [
+      '--access-token',
+      '--event-set-id',
+      '--default-phone-country',
+      '--sandbox-url',
+      '--dry-run',
+      '--pretty',
+      '--action',
+      '--mapping',
+      '--subscribe',
+      '--report',
+      '--fail-on-rejects',
+      '--batch-size',
+      '--concurrency',
+      '--max-retries',
+      '--retry-base-ms',
+      '--retry-max-ms',
+      '--no-progress',
+      '--json',
+      'TIKTOK_DEFAULT_PHONE_COUNTRY',
+      'Retry-After',
+      'outcome'
+    ]) {
+      expect(stdout).toContain(option)
+    }
+  })
+
+  it('documents check-auth', async () => {
+    const { code, stdout } = await cli(['check-auth', '--help'])
+    expect(code).toBe(0)
+    expect(stdout).toContain('--access-token')
+    expect(stdout).toContain('testAuthentication')
+  })
+})
+
+describe('exit statuses', () => {
+  it('2 without a command, with an unknown command or option, or a bad number', async () => {
+    expect((await cli([])).code).toBe(2)
+    expect((await cli(['upload'])).code).toBe(2)
+    expect((await cli(['send', SAMPLE, '--frobnicate'])).code).toBe(2)
+    expect((await cli(['send'])).code).toBe(2)
+    const bad = await cli(['send', SAMPLE, '--batch-size', 'many'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('must be a whole number')
+  })
+
+  it('2 for a missing file, with the reason on stderr', async () => {
+    const { code, stderr, stdout } = await cli(['send', join(dir, 'missing.ndjson')])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/cannot read .*missing\.ndjson: no such file or directory \(ENOENT\)$/m)
+    expect(stdout).toBe('')
+  })
+
+  it('2 for bad mapping JSON and for an unknown action', async () => {
+    const mapping = join(dir, 'mapping.json')
+    writeFileSync(mapping, '{ nope')
+    expect((await cli(['send', SAMPLE, '--action', 'trackPaymentOfflineConversion', '--mapping', mapping])).code).toBe(
+      2
+    )
+    writeFileSync(mapping, '{"event": "Contact"}')
+    const unknown = await cli(['send', SAMPLE, '--action', 'sendAll', '--mapping', mapping])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('unknown action "sendAll"')
+  })
+
+  it('0 when the run completed, even with rejects; 1 with --fail-on-rejects', async () => {
+    const args = ['send', SAMPLE, '--sandbox-url', sandbox.url, '--no-progress']
+    const completed = await cli(args)
+    expect(completed.code).toBe(0)
+    expect(completed.stdout).toMatch(/^Events read +60 /m)
+    expect(completed.stdout).toMatch(/^Rejected +4$/m)
+    expect((await cli([...args, '--fail-on-rejects'])).code).toBe(1)
+  })
+
+  it('0 with --fail-on-rejects when nothing was rejected', async () => {
+    const { code, stdout } = await cli(
+      ['send', '-', '--sandbox-url', sandbox.url, '--fail-on-rejects', '--json'],
+      GOOD_LINES
+    )
+    expect(code).toBe(0)
+    const summary = JSON.parse(stdout) as RunSummary
+    expect(summary).toMatchObject({ input: 'stdin', eventsRead: 5, delivered: 5, rejected: 0 })
+  })
+})
+
+describe('send', () => {
+  it('reads the credentials from the environment', async () => {
+    process.env.TIKTOK_ACCESS_TOKEN = 'sandbox-access-token'
+    process.env.TIKTOK_EVENT_SET_ID = 'wrong-event-set'
+    const { code, stdout } = await cli(['send', '-', '--sandbox-url', sandbox.url, '--json'], GOOD_LINES)
+    expect(code).toBe(0)
+    const summary = JSON.parse(stdout) as RunSummary
+    expect(summary.rejected).toBe(5)
+    expect(summary.reasons.rejected[0].reason).toMatch(/No permission to operate event set .* \(code 40001\)$/)
+  })
+
+  it('--dry-run writes only request bodies to stdout and the summary to stderr', async () => {
+    const { code, stdout, stderr } = await cli(['send', '-', '--dry-run'], GOOD_LINES)
+    expect(code).toBe(0)
+    const bodies = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { data: unknown[] })
+    expect(bodies.flatMap((body) => body.data)).toHaveLength(5)
+    expect(stderr).toMatch(/^Target: nowhere \(dry run/m)
+    expect(stderr).toMatch(/^Delivered \(dry run\) +5$/m)
+  })
+
+  it('--dry-run --pretty indents the bodies', async () => {
+    const { stdout } = await cli(['send', '-', '--dry-run', '--pretty'], GOOD_LINES.split('\n')[0])
+    expect(stdout.startsWith('{\n  "event_source": "offline"')).toBe(true)
+  })
+
+  it('writes the report given with --report', async () => {
+    const report = join(dir, 'cli-report.ndjson')
+    const { code } = await cli(['send', SAMPLE, '--sandbox-url', sandbox.url, '--report', report])
+    expect(code).toBe(0)
+    expect(readFileSync(report, 'utf8').trimEnd().split('\n')).toHaveLength(60)
+  })
+})
+
+describe('check-auth', () => {
+  it('0 when the credentials are accepted', async () => {
+    const { code, stdout } = await cli([
+      'check-auth',
+      '--sandbox-url',
+      sandbox.url,
+      '--access-token',
+      'sandbox-access-token',
+      '--event-set-id',
+      'sandbox-event-set'
+    ])
+    expect(code).toBe(0)
+    expect(stdout).toContain(`Credentials accepted by ${sandbox.url}`)
+  })
+
+  it('1 when they are refused, without printing the token', async () => {
+    const token = 'secret-token-0123456789'
+    const { code, stderr } = await cli([
+      'check-auth',
+      '--sandbox-url',
+      sandbox.url,
+      '--access-token',
+      token,
+      '--event-set-id',
+      'sandbox-event-set'
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/Credentials check failed against .*: Credentials are invalid: .*40105/)
+    expect(stderr).not.toContain(token)
+  })
+
+  it('2 without credentials', async () => {
+    const { code, stderr } = await cli(['check-auth'])
+    expect(code).toBe(2)
+    expect(stderr).toContain('check-auth needs --access-token and --event-set-id')
+  })
+})

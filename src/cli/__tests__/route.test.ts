@@ -1,0 +1,209 @@
+import type { Result, SegmentEvent } from '@segment/actions-core'
+import definition from '../../destinations/tiktok-offline-conversions'
+import { API_BASE_URL_ENV } from '../../destinations/tiktok-offline-conversions/tiktok/constants'
+import { startSandbox, type Sandbox } from '../../sandbox/server'
+import { UsageError } from '../errors'
+import { NOT_SUBSCRIBED_MESSAGE, Router, combineResults, customSubscription, presetSubscriptions } from '../route'
+
+const notSubscribed = {
+  status: 400,
+  errortype: 'PAYLOAD_VALIDATION_FAILED' as const,
+  errormessage: NOT_SUBSCRIBED_MESSAGE,
+  errorreporter: 'INTEGRATIONS' as never
+}
+const ok = { status: 200, sent: {}, body: {} }
+const failure = (status: number, errormessage: string) => ({
+  status,
+  errortype: 'BAD_REQUEST' as const,
+  errormessage,
+  errorreporter: 'DESTINATION' as never
+})
+
+describe('combineResults', () => {
+  it('gives each event the entry of the subscription that matched it, none when none did', () => {
+    const results: Result[] = [
+      { multistatus: [ok, notSubscribed, failure(400, 'currency: bad'), notSubscribed] },
+      { output: 'not subscribed' },
+      { multistatus: [notSubscribed, failure(503, 'TikTok answered HTTP 503'), notSubscribed, notSubscribed] }
+    ]
+    expect(combineResults(results, 4, [0, 1, 2])).toEqual([
+      [{ subscription: 0, status: 200, message: null }],
+      [{ subscription: 2, status: 503, message: 'TikTok answered HTTP 503' }],
+      [{ subscription: 0, status: 400, message: 'currency: bad' }],
+      []
+    ])
+  })
+
+  it('keeps both entries of an event two subscriptions matched', () => {
+    const results: Result[] = [{ multistatus: [ok] }, { multistatus: [failure(429, 'rate limited')] }]
+    expect(combineResults(results, 1, [3, 7])).toEqual([
+      [
+        { subscription: 3, status: 200, message: null },
+        { subscription: 7, status: 429, message: 'rate limited' }
+      ]
+    ])
+  })
+
+  it('answers 500 for an event actions-core gave no entry, rather than losing it', () => {
+    expect(combineResults([{ multistatus: [ok] }], 2, [0])).toEqual([
+      [{ subscription: 0, status: 200, message: null }],
+      [{ subscription: 0, status: 500, message: 'actions-core gave no answer for this event' }]
+    ])
+  })
+})
+
+describe('subscriptions', () => {
+  it('are the automatic presets with batching on', () => {
+    const subscriptions = presetSubscriptions(definition)
+    const presets = definition.presets ?? []
+    expect(subscriptions).toHaveLength(presets.length)
+    expect(subscriptions[0]).toMatchObject({
+      name: 'Complete Payment',
+      partnerAction: 'trackPaymentOfflineConversion',
+      subscribe: 'type = "track" and event = "Order Completed"',
+      mapping: { event: 'CompletePayment', enable_batching: true }
+    })
+    for (const subscription of subscriptions) expect(subscription.mapping.enable_batching).toBe(true)
+  })
+
+  it('custom: one subscription of the action with the mapping as given', () => {
+    const mapping = { event: 'Contact', external_ids: { '@path': '$.userId' } }
+    expect(customSubscription(definition, 'trackNonPaymentOfflineConversion', mapping)).toEqual({
+      name: 'custom',
+      partnerAction: 'trackNonPaymentOfflineConversion',
+      subscribe: definition.actions.trackNonPaymentOfflineConversion.defaultSubscription,
+      mapping: { ...mapping, enable_batching: true }
+    })
+    expect(
+      customSubscription(definition, 'trackNonPaymentOfflineConversion', mapping, 'type = "track"').subscribe
+    ).toBe('type = "track"')
+  })
+
+  it.each([
+    ['an unknown action', 'sendEverything', { event: 'Contact' }, undefined, /unknown action "sendEverything"/],
+    ['a mapping that is not an object', 'trackNonPaymentOfflineConversion', [1], undefined, /must be a JSON object/],
+    [
+      'a mapping key the action lacks',
+      'trackNonPaymentOfflineConversion',
+      { evnt: 'x' },
+      undefined,
+      /does not define: evnt/
+    ],
+    ['invalid FQL', 'trackNonPaymentOfflineConversion', { event: 'x' }, 'evnt = "x"', /invalid subscription/],
+    ['a prototype key as action', 'constructor', { event: 'x' }, undefined, /unknown action/]
+  ])('custom: refuses %s', (_, action, mapping, subscribe, message) => {
+    expect(() => customSubscription(definition, action, mapping, subscribe)).toThrow(UsageError)
+    expect(() => customSubscription(definition, action, mapping, subscribe)).toThrow(message)
+  })
+})
+
+describe('Router against the sandbox', () => {
+  let sandbox: Sandbox
+  const previous = process.env[API_BASE_URL_ENV]
+
+  beforeAll(async () => {
+    sandbox = await startSandbox()
+    process.env[API_BASE_URL_ENV] = sandbox.url
+  })
+  afterAll(async () => {
+    if (previous === undefined) delete process.env[API_BASE_URL_ENV]
+    else process.env[API_BASE_URL_ENV] = previous
+    await sandbox.close()
+  })
+  beforeEach(() => sandbox.reset())
+
+  const settings = { accessToken: 'sandbox-access-token', eventSetID: 'sandbox-event-set' }
+  const now = new Date(Date.now() - 3600_000).toISOString()
+  const event = (messageId: string, name: string, extra: Partial<SegmentEvent> = {}): SegmentEvent => ({
+    type: 'track',
+    event: name,
+    messageId,
+    timestamp: now,
+    userId: `user-${messageId}`,
+    properties: { currency: 'USD', revenue: 10 },
+    ...extra
+  })
+
+  it('routes each event to the preset that subscribes to it, counts requests, and empties the responses it kept', async () => {
+    let requests = 0
+    const statuses: number[] = []
+    const router = new Router(definition, presetSubscriptions(definition), settings, {
+      onRequest: () => requests++,
+      onResponse: (status) => statuses.push(status)
+    })
+    const names = router.subscriptions.map((subscription) => subscription.name)
+    const routing = await router.run([
+      event('m1', 'Order Completed'),
+      event('m2', 'Signed Up'),
+      { type: 'identify', messageId: 'm3', userId: 'u3' },
+      event('m4', 'Order Completed', { properties: { revenue: 5 } })
+    ])
+    expect(routing).toEqual([
+      [{ subscription: names.indexOf('Complete Payment'), status: 200, message: null }],
+      [{ subscription: names.indexOf('Complete Registration'), status: 200, message: null }],
+      [],
+      [
+        {
+          subscription: names.indexOf('Complete Payment'),
+          status: 400,
+          message: "The root value is missing the required field 'currency'."
+        }
+      ]
+    ])
+    expect(requests).toBe(2)
+    expect(statuses).toEqual([200, 200])
+    expect(router.destination.responses).toHaveLength(0)
+    expect(sandbox.acceptedCount('m1')).toBe(1)
+    expect(sandbox.acceptedCount('m2')).toBe(1)
+  })
+
+  it('runs only the given subscription', async () => {
+    const router = new Router(definition, presetSubscriptions(definition), settings)
+    const routing = await router.run([event('m1', 'Order Completed'), event('m2', 'Signed Up')], 0)
+    expect(routing).toEqual([[{ subscription: 0, status: 200, message: null }], []])
+    expect(sandbox.acceptedCount('m2')).toBe(0)
+  })
+
+  it('sends an event two subscriptions match twice, and reports both', async () => {
+    const subscriptions = [
+      ...presetSubscriptions(definition).slice(0, 1),
+      customSubscription(
+        definition,
+        'trackNonPaymentOfflineConversion',
+        { event: 'PlaceAnOrder', event_id: { '@path': '$.messageId' }, external_ids: { '@path': '$.userId' } },
+        'event = "Order Completed"'
+      )
+    ]
+    const router = new Router(definition, subscriptions, settings)
+    expect(await router.run([event('m1', 'Order Completed')])).toEqual([
+      [
+        { subscription: 0, status: 200, message: null },
+        { subscription: 1, status: 200, message: null }
+      ]
+    ])
+    expect(sandbox.acceptedCount('m1')).toBe(2)
+  })
+
+  it('isolates an event actions-core throws on; the rest of the batch is sent exactly once', async () => {
+    const router = new Router(definition, presetSubscriptions(definition), settings)
+    const events = [
+      event('a1', 'Signed Up'),
+      event('a2', 'Signed Up'),
+      event('bad', 'Signed Up', { context: null as unknown as SegmentEvent['context'] }),
+      event('a3', 'Signed Up'),
+      event('b1', 'Order Completed')
+    ]
+    const routing = await router.run(events)
+    const registration = router.subscriptions.findIndex((subscription) => subscription.name === 'Complete Registration')
+    expect(routing.map((entries) => entries.map((entry) => [entry.subscription, entry.status]))).toEqual([
+      [[registration, 200]],
+      [[registration, 200]],
+      [[registration, 400]],
+      [[registration, 200]],
+      [[0, 200]]
+    ])
+    expect(routing[2][0].message).toMatch(/^actions-core could not process this event \(TypeError: /)
+    for (const id of ['a1', 'a2', 'a3', 'b1']) expect(sandbox.acceptedCount(id)).toBe(1)
+    expect(sandbox.acceptedCount('bad')).toBe(0)
+  })
+})

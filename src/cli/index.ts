@@ -1,0 +1,7 @@
+/** The runner as a library: what tests, benchmarks and scripts call in-process. */
+export { runSend, type RunSendOptions, type RunSummary } from './run-send'
+export { runCheckAuth, type CheckAuthOptions, type CheckAuthResult } from './check-auth'
+export { runCli, type CliIO } from './main'
+export { formatSummary } from './summary'
+export type { ReportLine, Outcome } from './report'
+export { UsageError, InputOutputError, EXIT_OK, EXIT_REJECTS, EXIT_USAGE } from './errors'

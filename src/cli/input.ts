@@ -1,0 +1,244 @@
+/**
+ * Streaming reader of Segment events: NDJSON (one event per line) or one JSON
+ * array of events, told apart by the first non-space character (`[` = array).
+ * Every line or element becomes one item, in input order: an event ready for
+ * actions-core, or an input error saying why it cannot be one. Nothing is dropped.
+ */
+import { createHash } from 'node:crypto'
+import { StringDecoder } from 'node:string_decoder'
+import type { SegmentEvent } from '@segment/actions-core'
+import { JsonArraySplitter, type ArrayPiece } from './json-array'
+
+/** The largest line or array element read (characters); Segment's own limit is 32 KB per event. */
+export const DEFAULT_MAX_EVENT_CHARS = 1_000_000
+
+export type InputFormat = 'ndjson' | 'json-array'
+
+export interface InputEvent {
+  kind: 'event'
+  /** Line number (NDJSON) or element number (JSON array), from 1. */
+  index: number
+  event: SegmentEvent
+  messageId: string
+  /** The event had no messageId: the runner gave it one derived from its content. */
+  messageIdGenerated: boolean
+}
+
+export interface InputError {
+  kind: 'invalid'
+  index: number
+  /** The event's messageId when it could be read. */
+  messageId: string | null
+  message: string
+}
+
+export type InputItem = InputEvent | InputError
+
+export interface ReadEventsOptions {
+  maxEventChars?: number
+  /** Called with the size of every chunk read (bytes), for progress. */
+  onBytes?: (bytes: number) => void
+  /** Called once the format is known. */
+  onFormat?: (format: InputFormat) => void
+}
+
+/** Prefix of generated messageIds. */
+export const GENERATED_MESSAGE_ID_PREFIX = 'runner-'
+
+export async function* readEvents(
+  source: AsyncIterable<Buffer | string>,
+  options: ReadEventsOptions = {}
+): AsyncGenerator<InputItem> {
+  const maxChars = options.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS
+  const decoder = new StringDecoder('utf8')
+  let splitter: Splitter | undefined
+  let pending = ''
+  let first = true
+
+  const feed = (text: string): InputItem[] => {
+    if (splitter) return splitter.push(text)
+    pending += first ? text.replace(/^\uFEFF/, '') : text
+    first = false
+    const start = pending.search(/\S/)
+    if (start < 0) {
+      // Only newlines matter before the first event: they count for line numbers.
+      pending = pending.replace(/[^\n]/g, '')
+      return []
+    }
+    const format: InputFormat = pending[start] === '[' ? 'json-array' : 'ndjson'
+    options.onFormat?.(format)
+    splitter = format === 'json-array' ? new ArraySource(maxChars) : new NdjsonSource(maxChars)
+    const buffered = pending
+    pending = ''
+    return splitter.push(buffered)
+  }
+
+  for await (const chunk of source) {
+    options.onBytes?.(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length)
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk)
+    yield* feed(text)
+  }
+  yield* feed(decoder.end())
+  if (splitter) yield* splitter.end()
+}
+
+interface Splitter {
+  push(text: string): InputItem[]
+  end(): InputItem[]
+}
+
+/** NDJSON: one event per line; blank lines are skipped (but counted for line numbers). */
+class NdjsonSource implements Splitter {
+  private line = 1
+  private parts: string[] = []
+  private length = 0
+  private oversized = false
+
+  constructor(private readonly maxChars: number) {}
+
+  push(text: string): InputItem[] {
+    const items: InputItem[] = []
+    let start = 0
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+      this.keep(text.slice(start, newline))
+      const item = this.finishLine()
+      if (item) items.push(item)
+      start = newline + 1
+    }
+    this.keep(text.slice(start))
+    return items
+  }
+
+  end(): InputItem[] {
+    const item = this.finishLine()
+    return item ? [item] : []
+  }
+
+  private keep(text: string): void {
+    if (this.oversized || text === '') return
+    this.length += text.length
+    if (this.length > this.maxChars) {
+      this.oversized = true
+      this.parts = []
+      return
+    }
+    this.parts.push(text)
+  }
+
+  private finishLine(): InputItem | undefined {
+    const index = this.line++
+    const text = this.parts.join('')
+    const oversized = this.oversized
+    this.parts = []
+    this.length = 0
+    this.oversized = false
+    if (oversized) return invalid(index, `event larger than ${this.maxChars} characters`)
+    if (text.trim() === '') return undefined
+    return toInputItem(text, index)
+  }
+}
+
+class ArraySource implements Splitter {
+  private splitter: JsonArraySplitter
+  private element = 0
+
+  constructor(maxChars: number) {
+    this.splitter = new JsonArraySplitter(maxChars)
+  }
+
+  push(text: string): InputItem[] {
+    return this.splitter.push(text).map((piece) => this.toItem(piece))
+  }
+
+  end(): InputItem[] {
+    const { pieces, unclosed } = this.splitter.end()
+    const items = pieces.map((piece) => this.toItem(piece))
+    const last = items[items.length - 1]
+    if (unclosed && last?.kind === 'invalid') {
+      last.message += ' (the JSON array is not closed: is the file cut short?)'
+    }
+    return items
+  }
+
+  private toItem(piece: ArrayPiece): InputItem {
+    const index = ++this.element
+    return piece.kind === 'error' ? invalid(index, piece.message) : toInputItem(piece.text, index)
+  }
+}
+
+function invalid(index: number, message: string, messageId: string | null = null): InputError {
+  return { kind: 'invalid', index, messageId, message }
+}
+
+/**
+ * One line or element → an event actions-core can take, or why it cannot.
+ * actions-core throws (TypeError) on `context: null` or `context.personas: null`,
+ * failing the whole batch, so such events are stopped here.
+ */
+export function toInputItem(text: string, index: number): InputItem {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return invalid(index, 'not valid JSON', messageIdIn(text))
+  }
+  if (!isObject(value)) return invalid(index, `not a JSON object (got ${describe(value)})`)
+
+  const rawId = value.messageId
+  if (rawId !== undefined && rawId !== null && typeof rawId !== 'string') {
+    return invalid(index, `messageId: must be a string (got ${describe(rawId)})`)
+  }
+  const knownId = typeof rawId === 'string' && rawId.trim() !== '' ? rawId : null
+
+  if (typeof value.type !== 'string' || value.type.trim() === '') {
+    return invalid(index, 'type: missing; every Segment event has a type (track, identify, page, …)', knownId)
+  }
+  if ('context' in value && value.context !== undefined) {
+    if (!isObject(value.context)) {
+      return invalid(index, `context: must be an object when present (got ${describe(value.context)})`, knownId)
+    }
+    const personas = value.context.personas
+    if (personas !== undefined && !isObject(personas)) {
+      return invalid(index, `context.personas: must be an object when present (got ${describe(personas)})`, knownId)
+    }
+  }
+
+  if (knownId !== null) {
+    return {
+      kind: 'event',
+      index,
+      event: value as unknown as SegmentEvent,
+      messageId: knownId,
+      messageIdGenerated: false
+    }
+  }
+  const messageId = generatedMessageId(text)
+  value.messageId = messageId
+  return { kind: 'event', index, event: value as unknown as SegmentEvent, messageId, messageIdGenerated: true }
+}
+
+/**
+ * A messageId for an event that has none, derived from its text: the same event
+ * gets the same ID on every retry and every re-run, so TikTok's de-duplication
+ * by event_id still works, and two different events never share one (as line
+ * numbers would across files).
+ */
+export function generatedMessageId(text: string): string {
+  return GENERATED_MESSAGE_ID_PREFIX + createHash('sha256').update(text.trim(), 'utf8').digest('hex').slice(0, 32)
+}
+
+/** The messageId of a line that is not valid JSON, when it can be seen, to help find the event. */
+function messageIdIn(text: string): string | null {
+  const match = /"messageId"\s*:\s*"([^"\\]{1,200})"/.exec(text)
+  return match ? match[1] : null
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return `a ${typeof value}`
+}

@@ -1,0 +1,105 @@
+/**
+ * The per-event report: one NDJSON line per input event (and per subscription,
+ * for an event two subscriptions matched), written as batches finish so memory
+ * stays bounded. Lines carry the input `index`; within a batch they are in input order.
+ * Messages come from the destination and actions-core, which never put raw
+ * emails, phones or tokens in them; the runner adds no event content.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { InputOutputError, ioErrorMessage } from './errors'
+import { isRetryableStatus } from './retry'
+
+export type Outcome = 'delivered' | 'rejected' | 'failed' | 'unrouted' | 'input-error'
+
+export interface ReportLine {
+  /** Line number (NDJSON) or element number (JSON array), from 1. */
+  index: number
+  messageId: string | null
+  /** Present (true) when the event had no messageId and the runner derived one from its content. */
+  messageIdGenerated?: true
+  /** The action that ran for it (partnerAction), or null. */
+  action: string | null
+  /** The preset (subscription) name, "custom", or null. */
+  preset: string | null
+  /** 200 delivered; 4xx rejected; 408/429/5xx failed after retries; 0 not routed; 400 for an input error. */
+  status: number
+  outcome: Outcome
+  error: string | null
+  /** Times it was sent (0 when it never was). */
+  attempts: number
+}
+
+/** Delivered (2xx), failed (still retryable after the last retry) or rejected (anything else). */
+export function classifyStatus(status: number): 'delivered' | 'rejected' | 'failed' {
+  if (status >= 200 && status < 300) return 'delivered'
+  return isRetryableStatus(status) ? 'failed' : 'rejected'
+}
+
+export interface ReportSink {
+  write(lines: readonly ReportLine[]): Promise<void>
+  close(): Promise<void>
+}
+
+/** Writes nothing: the run has no --report. */
+export const NO_REPORT: ReportSink = {
+  write: async () => undefined,
+  close: async () => undefined
+}
+
+export class ReportWriter implements ReportSink {
+  private failure: Error | undefined
+
+  private constructor(
+    private readonly stream: WriteStream,
+    private readonly path: string
+  ) {
+    stream.on('error', (error) => {
+      this.failure ??= new InputOutputError(`cannot write the report ${path}: ${ioErrorMessage(error)}`)
+    })
+  }
+
+  /** Opens (truncates) the file; fails now, not mid-run, when it cannot be written. */
+  static async open(path: string): Promise<ReportWriter> {
+    const stream = createWriteStream(path, { flags: 'w' })
+    try {
+      await once(stream, 'open')
+    } catch (error) {
+      throw new InputOutputError(`cannot write the report ${path}: ${ioErrorMessage(error)}`)
+    }
+    return new ReportWriter(stream, path)
+  }
+
+  async write(lines: readonly ReportLine[]): Promise<void> {
+    if (this.failure) throw this.failure
+    if (lines.length === 0) return
+    const text = lines.map((line) => JSON.stringify(line)).join('\n') + '\n'
+    if (!this.stream.write(text)) await this.drained()
+    if (this.failure) throw this.failure
+  }
+
+  async close(): Promise<void> {
+    if (!this.stream.writable) {
+      if (this.failure) throw this.failure
+      return
+    }
+    await new Promise<void>((resolve) => this.stream.end(resolve))
+    if (this.failure) throw this.failure
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done)
+        this.stream.off('error', done)
+        resolve()
+      }
+      this.stream.on('drain', done)
+      this.stream.on('error', done)
+    })
+  }
+
+  toString(): string {
+    return this.path
+  }
+}

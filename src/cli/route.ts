@@ -1,0 +1,271 @@
+/**
+ * Routing exactly as Segment does it: the destination definition runs in
+ * actions-core's own `Destination`, with subscriptions (the presets, or one
+ * custom action + mapping), through `onBatch` (the batch path: subscription
+ * matching, mapping, validation, performBatch). This module turns its answer,
+ * one multi-status per subscription, into what happened to each event.
+ */
+import {
+  Destination,
+  type DestinationDefinition,
+  type JSONObject,
+  type RequestOptions,
+  type Result,
+  type SegmentEvent,
+  type Subscription
+} from '@segment/actions-core'
+import { parseFql, validate } from '@segment/destination-subscriptions'
+import type { Settings } from '../destinations/tiktok-offline-conversions/generated-types'
+import { UsageError } from './errors'
+
+/** What actions-core answers, in a batch, for an event the subscription does not match. */
+export const NOT_SUBSCRIBED_MESSAGE = 'Payload is either invalid or does not match the subscription'
+
+export interface RouteSubscription {
+  /** The preset name, or "custom" for --action/--mapping. */
+  name: string
+  partnerAction: string
+  subscribe: string
+  mapping: JSONObject
+}
+
+/** One subscription's answer for one event it matched. */
+export interface RoutedEntry {
+  /** Index into the router's subscriptions; null when the event could not be run at all. */
+  subscription: number | null
+  status: number
+  /** The error message; null on success. */
+  message: string | null
+}
+
+/** The subscriptions Segment creates from the destination's automatic presets, batching on. */
+export function presetSubscriptions(definition: DestinationDefinition<Settings>): RouteSubscription[] {
+  const subscriptions: RouteSubscription[] = []
+  for (const preset of definition.presets ?? []) {
+    if (preset.type !== 'automatic') continue
+    subscriptions.push({
+      name: preset.name ?? preset.partnerAction,
+      partnerAction: preset.partnerAction,
+      subscribe: preset.subscribe,
+      mapping: { ...(preset.mapping ?? {}), enable_batching: true }
+    })
+  }
+  return subscriptions
+}
+
+/**
+ * One subscription of `action` with the user's mapping, used as Segment uses a
+ * saved mapping: as it is (the fields' defaults are not merged in), batching on.
+ * `subscribe` defaults to the action's default subscription.
+ */
+export function customSubscription(
+  definition: DestinationDefinition<Settings>,
+  action: string,
+  mapping: unknown,
+  subscribe?: string
+): RouteSubscription {
+  const actionDefinition = Object.prototype.hasOwnProperty.call(definition.actions, action)
+    ? definition.actions[action]
+    : undefined
+  if (!actionDefinition) {
+    throw new UsageError(`unknown action "${action}"; actions: ${Object.keys(definition.actions).join(', ')}`)
+  }
+  if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
+    throw new UsageError('the mapping must be a JSON object of field keys to values or mapping directives')
+  }
+  const unknownKeys = Object.keys(mapping).filter((key) => !(key in actionDefinition.fields))
+  if (unknownKeys.length > 0) {
+    throw new UsageError(
+      `the mapping has keys that ${action} does not define: ${unknownKeys.join(', ')}; its fields: ${Object.keys(actionDefinition.fields).join(', ')}`
+    )
+  }
+  const fql = subscribe ?? actionDefinition.defaultSubscription ?? 'type = "track"'
+  const parsed = parseFql(fql)
+  if ('error' in parsed) {
+    throw new UsageError(
+      `invalid subscription: "${fql}" is not FQL such as type = "track" and event = "Order Completed"`
+    )
+  }
+  return {
+    name: 'custom',
+    partnerAction: action,
+    subscribe: fql,
+    mapping: { ...(mapping as JSONObject), enable_batching: true }
+  }
+}
+
+/**
+ * Each event's entries: one per subscription that matched it (none = not
+ * routed). `subscriptionIndexes[s]` is the router index of `results[s]`.
+ */
+export function combineResults(
+  results: readonly Result[],
+  eventCount: number,
+  subscriptionIndexes: readonly number[]
+): RoutedEntry[][] {
+  const perEvent: RoutedEntry[][] = Array.from({ length: eventCount }, () => [])
+  results.forEach((result, position) => {
+    const multistatus = result?.multistatus
+    // `{ output: 'not subscribed' }`: no event of the batch matched this subscription.
+    if (!multistatus) return
+    const subscription = subscriptionIndexes[position]
+    for (let index = 0; index < eventCount; index++) {
+      const entry = multistatus[index]
+      if (!entry) {
+        perEvent[index].push({ subscription, status: 500, message: 'actions-core gave no answer for this event' })
+        continue
+      }
+      const message = 'errormessage' in entry ? entry.errormessage : null
+      if (entry.status === 400 && message === NOT_SUBSCRIBED_MESSAGE) continue
+      const ok = entry.status >= 200 && entry.status < 300
+      perEvent[index].push({
+        subscription,
+        status: entry.status,
+        message: ok ? null : (message ?? `status ${entry.status}`)
+      })
+    }
+  })
+  return perEvent
+}
+
+export interface RouterHooks {
+  /** Every HTTP request the destination starts. */
+  onRequest?: () => void
+  /** Every HTTP answer it gets: its status and Retry-After header. */
+  onResponse?: (status: number, retryAfter: string | null) => void
+}
+
+/** The settings Segment hands the destination: its own settings plus the subscriptions. */
+export interface RouterSettings {
+  accessToken: string
+  eventSetID: string
+  defaultPhoneCountry?: string
+}
+
+interface HookResponse {
+  status: number
+  headers: { get(name: string): string | null }
+}
+
+export class Router {
+  /** Public for tests: actions-core's Destination the events run in. */
+  readonly destination: Destination<Settings>
+
+  private readonly conditions: ReturnType<typeof parseFql>[]
+
+  constructor(
+    definition: DestinationDefinition<Settings>,
+    readonly subscriptions: readonly RouteSubscription[],
+    private readonly settings: RouterSettings,
+    hooks: RouterHooks = {}
+  ) {
+    this.destination = new Destination(instrument(definition, hooks))
+    this.conditions = subscriptions.map((subscription) => parseFql(subscription.subscribe))
+  }
+
+  /**
+   * The subscriptions an event matches, decided as Segment does before it
+   * batches events per subscription. A subscription whose check throws on the
+   * event counts as matching: actions-core then answers for the event, rather
+   * than the runner hiding it as unrouted.
+   */
+  matching(event: SegmentEvent): number[] {
+    const indexes: number[] = []
+    this.conditions.forEach((condition, index) => {
+      if ('error' in condition) return
+      let matched: boolean
+      try {
+        matched = validate(condition, event)
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error
+        matched = true
+      }
+      if (matched) indexes.push(index)
+    })
+    return indexes
+  }
+
+  /**
+   * Runs the events through the subscriptions (all, or only `only`) and says
+   * what each subscription did with each event. Each subscription is its own
+   * `onBatch` call, all at once (as actions-core runs them), so that when
+   * actions-core throws for one, the others' answers are kept; the throwing
+   * batch is split to find the events it cannot run, which are answered 400.
+   * It never throws for an event.
+   */
+  async run(events: readonly SegmentEvent[], only?: number): Promise<RoutedEntry[][]> {
+    const indexes = only === undefined ? this.subscriptions.map((_, index) => index) : [only]
+    const perSubscription = await Promise.all(indexes.map((index) => this.runSubscription(events, index)))
+    return events.map((_, position) => {
+      const entries = perSubscription.flatMap((answers) => answers[position])
+      const routed = entries.filter((entry) => entry.subscription !== null)
+      // An event actions-core threw on that no subscription matches: one entry, not one per subscription.
+      return routed.length > 0 || entries.length === 0 ? routed : [entries[0]]
+    })
+  }
+
+  private async runSubscription(events: readonly SegmentEvent[], index: number): Promise<RoutedEntry[][]> {
+    if (events.length === 0) return []
+    let results: Result[]
+    try {
+      results = await this.destination.onBatch([...events], this.settingsFor(index))
+    } catch (error) {
+      if (events.length === 1) return [this.unrunnable(events[0], index, error)]
+      const middle = Math.ceil(events.length / 2)
+      const head = await this.runSubscription(events.slice(0, middle), index)
+      const tail = await this.runSubscription(events.slice(middle), index)
+      return [...head, ...tail]
+    } finally {
+      // actions-core keeps every response (with its request) for tests; unbounded in a long run.
+      this.destination.responses.length = 0
+    }
+    return combineResults(results, events.length, [index])
+  }
+
+  private settingsFor(index: number): JSONObject {
+    const { name, partnerAction, subscribe, mapping } = this.subscriptions[index]
+    const subscription: Subscription = { name, partnerAction, subscribe, mapping }
+    return {
+      accessToken: this.settings.accessToken,
+      eventSetID: this.settings.eventSetID,
+      ...(this.settings.defaultPhoneCountry ? { defaultPhoneCountry: this.settings.defaultPhoneCountry } : {}),
+      subscriptions: [subscription as unknown as JSONObject]
+    }
+  }
+
+  /**
+   * An event actions-core throws on (it does so while preparing a batch, before
+   * any request, so the rest of its batch is sent once). Never retried: it would throw again.
+   */
+  private unrunnable(event: SegmentEvent, index: number, error: unknown): RoutedEntry[] {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    const message = `actions-core could not process this event (${reason})`
+    const subscription = this.matching(event).includes(index) ? index : null
+    return [{ subscription, status: 400, message }]
+  }
+}
+
+/**
+ * The definition with request hooks added to its own `extendRequest`: they
+ * count requests and read Retry-After, and change nothing else.
+ */
+function instrument(definition: DestinationDefinition<Settings>, hooks: RouterHooks): DestinationDefinition<Settings> {
+  if (!hooks.onRequest && !hooks.onResponse) return definition
+  const extendRequest = definition.extendRequest
+  return {
+    ...definition,
+    extendRequest: (data) => {
+      const options: RequestOptions & {
+        beforeRequest: Array<() => void>
+        afterResponse: Array<(request: unknown, options: unknown, response: HookResponse) => void>
+      } = {
+        ...(extendRequest?.(data) ?? {}),
+        beforeRequest: [() => hooks.onRequest?.()],
+        afterResponse: [
+          (_request, _options, response) => hooks.onResponse?.(response.status, response.headers.get('retry-after'))
+        ]
+      }
+      return options
+    }
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Where the destination's requests go: TikTok (credentials given), a sandbox
+ * already running (--sandbox-url), the built-in sandbox started on a random
+ * loopback port (no credentials), or the dry-run stub (--dry-run). The
+ * destination reads its host from TIKTOK_API_BASE_URL; the target sets it and
+ * puts the previous value back when closed.
+ */
+import { API_BASE_URL_ENV, TIKTOK_API_BASE_URL } from '../destinations/tiktok-offline-conversions/tiktok/constants'
+import {
+  DEFAULT_ACCESS_TOKEN,
+  DEFAULT_EVENT_SET_ID,
+  STATS_PATH,
+  startSandbox,
+  type SandboxOptions
+} from '../sandbox/server'
+import { startDryRunStub } from './dry-run'
+import { UsageError } from './errors'
+import type { SandboxReport, TargetKind } from './summary'
+
+export interface TargetOptions {
+  accessToken?: string
+  eventSetId?: string
+  /** An already running sandbox (`npm run sandbox`); credentials default to the sandbox's defaults. */
+  sandboxUrl?: string
+  dryRun?: boolean
+  /** Options of the built-in sandbox (faults, latency…), for tests and benchmarks. */
+  sandbox?: SandboxOptions
+  /** Where a dry run prints request bodies. */
+  dryRunOutput?: NodeJS.WritableStream
+  dryRunPretty?: boolean
+}
+
+export interface Target {
+  kind: TargetKind
+  url: string
+  accessToken: string
+  eventSetId: string
+  /** What the sandbox recorded, when the target is a sandbox that tells. */
+  sandboxReport(): Promise<SandboxReport | undefined>
+  close(): Promise<void>
+}
+
+export const DRY_RUN_ACCESS_TOKEN = 'dry-run-access-token'
+export const DRY_RUN_EVENT_SET_ID = 'dry-run-event-set'
+
+export async function openTarget(options: TargetOptions): Promise<Target> {
+  const { accessToken, eventSetId } = options
+  if (options.dryRun) {
+    const stub = await startDryRunStub({ output: options.dryRunOutput ?? process.stdout, pretty: options.dryRunPretty })
+    return withBaseUrl(stub.url, {
+      kind: 'dry-run',
+      url: stub.url,
+      accessToken: accessToken ?? DRY_RUN_ACCESS_TOKEN,
+      eventSetId: eventSetId ?? DRY_RUN_EVENT_SET_ID,
+      sandboxReport: async () => undefined,
+      close: () => stub.close()
+    })
+  }
+  if (options.sandboxUrl !== undefined) {
+    const url = sandboxBaseUrl(options.sandboxUrl)
+    return withBaseUrl(url, {
+      kind: 'sandbox-url',
+      url,
+      accessToken: accessToken ?? DEFAULT_ACCESS_TOKEN,
+      eventSetId: eventSetId ?? DEFAULT_EVENT_SET_ID,
+      sandboxReport: () => fetchSandboxReport(url),
+      close: async () => undefined
+    })
+  }
+  if (accessToken !== undefined || eventSetId !== undefined) {
+    if (!accessToken || !eventSetId) {
+      throw new UsageError(
+        'give both --access-token and --event-set-id (or TIKTOK_ACCESS_TOKEN and TIKTOK_EVENT_SET_ID) to send to TikTok, or neither to use the sandbox'
+      )
+    }
+    return {
+      kind: 'tiktok',
+      url: process.env[API_BASE_URL_ENV] || TIKTOK_API_BASE_URL,
+      accessToken,
+      eventSetId,
+      sandboxReport: async () => undefined,
+      close: async () => undefined
+    }
+  }
+  // keepEvents 0: the runner reads only the sandbox's counters, not the events themselves.
+  const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, keepEvents: 0, ...options.sandbox })
+  return withBaseUrl(sandbox.url, {
+    kind: 'sandbox',
+    url: sandbox.url,
+    accessToken: options.sandbox?.accessToken ?? DEFAULT_ACCESS_TOKEN,
+    eventSetId: options.sandbox?.eventSetId ?? DEFAULT_EVENT_SET_ID,
+    sandboxReport: async () => toSandboxReport(sandbox.stats()),
+    close: () => sandbox.close()
+  })
+}
+
+/** Points the destination at `url` until the target is closed. */
+function withBaseUrl(url: string, target: Target): Target {
+  const previous = process.env[API_BASE_URL_ENV]
+  process.env[API_BASE_URL_ENV] = url
+  return {
+    ...target,
+    close: async () => {
+      try {
+        await target.close()
+      } finally {
+        if (previous === undefined) delete process.env[API_BASE_URL_ENV]
+        else process.env[API_BASE_URL_ENV] = previous
+      }
+    }
+  }
+}
+
+function sandboxBaseUrl(text: string): string {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new UsageError(`--sandbox-url: not a URL: ${text}`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError('--sandbox-url: must be an http(s) URL')
+  return url.origin
+}
+
+interface SandboxStatsBody {
+  requests?: unknown
+  acceptedEvents?: unknown
+  uniqueEventIds?: unknown
+  duplicateEventIds?: unknown
+  rejected?: unknown
+  faults?: unknown
+}
+
+export function toSandboxReport(stats: SandboxStatsBody): SandboxReport {
+  return {
+    requests: numberOr0(stats.requests),
+    acceptedEvents: numberOr0(stats.acceptedEvents),
+    uniqueEventIds: numberOr0(stats.uniqueEventIds),
+    duplicateEventIds: numberOr0(stats.duplicateEventIds),
+    rejectedRequests: countsOf(stats.rejected),
+    faults: countsOf(stats.faults)
+  }
+}
+
+/** The stats of a sandbox at `url`; undefined when it does not answer them (it may not be a sandbox). */
+async function fetchSandboxReport(url: string): Promise<SandboxReport | undefined> {
+  try {
+    const response = await fetch(`${url}${STATS_PATH}`, { signal: AbortSignal.timeout(5000) })
+    if (!response.ok) return undefined
+    return toSandboxReport((await response.json()) as SandboxStatsBody)
+  } catch {
+    return undefined
+  }
+}
+
+function numberOr0(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0
+}
+
+function countsOf(value: unknown): Record<string, number> {
+  if (typeof value !== 'object' || value === null) return {}
+  const counts: Record<string, number> = {}
+  for (const [key, count] of Object.entries(value)) {
+    if (typeof count === 'number') counts[key] = count
+  }
+  return counts
+}
