@@ -1,5 +1,5 @@
 import type { RequestClient } from '@segment/actions-core'
-import { EVENT_SOURCE, PARTNER_NAME, trackUrl } from './constants'
+import { EVENT_SOURCE, PARTNER_NAME, requestTimeoutMs, trackUrl } from './constants'
 import { readAnswer, transportFailure, type TikTokAnswer } from './answers'
 import type { TikTokEvent, TikTokTrackRequest } from './wire'
 import { redactSecrets } from '../privacy'
@@ -31,7 +31,8 @@ export async function postTrack(
       method: 'POST',
       json: body,
       throwHttpErrors: false,
-      skipResponseCloning: true
+      skipResponseCloning: true,
+      timeout: requestTimeoutMs()
     })
   } catch (error) {
     return transportFailure(error, secrets)

@@ -20,6 +20,15 @@ export const MAX_SPLIT_REQUESTS = 64
 /** How far in the future an event time may be (clock skew between systems). */
 export const MAX_FUTURE_SKEW_SECONDS = 300
 
+/** How long to wait for TikTok's answer; `TIKTOK_REQUEST_TIMEOUT_MS` changes it. A timed-out request is retryable. */
+export const REQUEST_TIMEOUT_MS = 10_000
+export const REQUEST_TIMEOUT_ENV = 'TIKTOK_REQUEST_TIMEOUT_MS'
+
+export function requestTimeoutMs(): number {
+  const configured = Number(process.env[REQUEST_TIMEOUT_ENV])
+  return Number.isFinite(configured) && configured > 0 ? configured : REQUEST_TIMEOUT_MS
+}
+
 export function trackUrl(): string {
   const base = process.env[API_BASE_URL_ENV] || TIKTOK_API_BASE_URL
   return `${base.replace(/\/+$/, '')}${TRACK_PATH}`
