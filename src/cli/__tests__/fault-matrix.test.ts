@@ -74,7 +74,7 @@ async function againstSandbox(options: SandboxOptions, runner: Partial<RunSendOp
 function expectAllDeliveredOnce({ lines, summary, sandbox: box }: Run & { sandbox: Sandbox }): void {
   expect(lines).toHaveLength(EVENTS.length)
   expect(lines.filter((line) => line.outcome !== 'delivered' || line.status !== 200)).toEqual([])
-  for (const line of lines) expect(box.acceptedCount(line.messageId)).toBe(1)
+  for (const line of lines) expect(box.acceptedCount(line.messageId ?? '')).toBe(1)
   expect(summary).toMatchObject({ delivered: EVENTS.length, rejected: 0, failed: 0 })
   expect(summary.retried).toBeGreaterThan(0)
   expect(lines.some((line) => line.attempts > 1)).toBe(true)
