@@ -91,10 +91,14 @@ function toValue(value: number | undefined): number | undefined {
 
 function toContents(contents: ConversionPayload['contents']): TikTokContent[] {
   const items: TikTokContent[] = []
-  for (const content of contents ?? []) {
+  for (const [index, content] of (contents ?? []).entries()) {
+    const quantity = content.quantity
+    if (quantity !== undefined && !(Number.isInteger(quantity) && quantity >= 0)) {
+      throw new PayloadValidationError(`contents[${index}].quantity: must be a whole number of items, 0 or more`)
+    }
     const item = compact<TikTokContent>({
       price: finiteOrUndefined(content.price),
-      quantity: finiteOrUndefined(content.quantity),
+      quantity,
       content_id: content.content_id,
       content_category: content.content_category,
       content_name: content.content_name,

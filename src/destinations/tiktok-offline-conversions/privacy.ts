@@ -5,11 +5,11 @@
  */
 const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[^\s@"'<>(),;:]+/g
 /**
- * A phone number as people write it: `+` and seven or more digits, or groups of
- * digits split by spaces, dots, dashes or parentheses. A bare run of digits is
- * left alone: TikTok's event set and request IDs are such runs, and support needs them.
+ * Seven or more digits, alone or split by spaces, dots, dashes or parentheses,
+ * with or without `+`: a phone number in any written form. A run glued to
+ * letters is left alone, so TikTok's request IDs (digits and letters) survive.
  */
-const PHONE = /\+\d(?:[\s().-]*\d){6,}|\(?\d{2,4}\)?[\s.-]{1,2}\d{2,4}(?:[\s.-]\d{2,5}){1,3}/g
+const PHONE = /(?<![\w+])\+?\d(?:[\s().-]*\d){6,}(?!\w)/g
 export const REDACTED = '[redacted]'
 
 /** Replaces anything shaped like an email address or a phone number. */

@@ -150,6 +150,20 @@ describe('value and currency', () => {
   })
 })
 
+describe('contents', () => {
+  test('a quantity below 0, or not whole, rejects the event naming the item', async () => {
+    const products = [
+      { product_id: 'sku-1', quantity: 1 },
+      { product_id: 'sku-2', quantity: -1 }
+    ]
+    const event = offlineEvent('Order Completed', { ...ORDER_COMPLETED_PROPERTIES, products })
+    await expect(sendPayment(event)).rejects.toMatchObject({
+      name: 'PayloadValidationError',
+      message: 'contents[1].quantity: must be a whole number of items, 0 or more'
+    })
+  })
+})
+
 describe('ttclid', () => {
   test('the field wins over the URL', async () => {
     const event = offlineEvent('Callback Started', { ttclid: 'E.C.P.field' }, {
@@ -256,6 +270,20 @@ describe('no raw identifier or access token in any error message', () => {
       })
     const error = (await sendPayment(offlineEvent('Order Completed', ORDER_COMPLETED_PROPERTIES)).catch((e: Error) => e)) as Error
     expect(error.message).toBe('TikTok refused the request: bad user [redacted] phone [redacted] with token [redacted] (code 40002, request_id req-9)')
+  })
+
+  test('phone numbers TikTok quotes in any written form are redacted; its request ID is kept', async () => {
+    nock(TIKTOK)
+      .post(TRACK_PATH)
+      .reply(200, {
+        code: 40002,
+        message: 'phones 4155550132, 0044 7700 900123, (07700) 900123 and 415 - 555 - 0132 refused',
+        request_id: '20261120150405ABCDEF'
+      })
+    const error = (await sendPayment(offlineEvent('Order Completed', ORDER_COMPLETED_PROPERTIES)).catch((e: Error) => e)) as Error
+    expect(error.message).toBe(
+      'TikTok refused the request: phones [redacted], [redacted], ([redacted] and [redacted] refused (code 40002, request_id 20261120150405ABCDEF)'
+    )
   })
 
   test('validation errors never quote the value', async () => {

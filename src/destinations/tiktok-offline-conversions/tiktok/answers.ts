@@ -77,7 +77,8 @@ const MAX_TEXT_BODY = 200
 
 /** What is kept of an answer for the per-event outcome: code, message (redacted) and request ID, never `data`. */
 function summarize(body: TikTokResponseBody | string): TikTokResponseBody | string {
-  if (typeof body === 'string') return redactPersonalData(body.slice(0, MAX_TEXT_BODY))
+  // Redacted before it is cut, so a value cut in half cannot slip through.
+  if (typeof body === 'string') return redactPersonalData(body).slice(0, MAX_TEXT_BODY)
   return {
     ...(body.code !== undefined ? { code: body.code } : {}),
     ...(body.message !== undefined ? { message: redactPersonalData(String(body.message)) } : {}),
