@@ -6,12 +6,12 @@
  *   npm run types          write the files
  *   npm run types:check    fail when a file is stale
  */
-import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fieldsToJsonSchema } from '@segment/actions-core'
 import { compile } from 'json-schema-to-typescript'
 import type { JSONSchema4 } from 'json-schema'
 import destination from '../src/destinations/tiktok-offline-conversions'
+import { writeOrCheck, type GeneratedFile } from './generated-files'
 
 const DESTINATION_DIR = path.join(__dirname, '..', 'src', 'destinations', 'tiktok-offline-conversions')
 const BANNER = '// Generated file. DO NOT MODIFY IT BY HAND.'
@@ -38,10 +38,7 @@ async function generateTypes(fields: Parameters<typeof fieldsToJsonSchema>[0], n
   return compile(schema, name, { bannerComment: BANNER, style: STYLE })
 }
 
-export interface GeneratedFile {
-  file: string
-  content: string
-}
+export type { GeneratedFile } from './generated-files'
 
 export async function generatedFiles(): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = [
@@ -59,33 +56,8 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
   return files
 }
 
-function readIfExists(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
-}
-
 async function main(): Promise<void> {
-  const check = process.argv.includes('--check')
-  const stale: string[] = []
-  for (const { file, content } of await generatedFiles()) {
-    const relative = path.relative(process.cwd(), file)
-    if (readIfExists(file) === content) continue
-    if (check) {
-      stale.push(relative)
-    } else {
-      writeFileSync(file, content)
-      console.log(`wrote ${relative}`)
-    }
-  }
-  if (stale.length > 0) {
-    console.error(`Stale generated types (run \`npm run types\`):\n  ${stale.join('\n  ')}`)
-    process.exit(1)
-  }
-  if (check) console.log('generated types are up to date')
+  writeOrCheck(await generatedFiles(), { check: process.argv.includes('--check'), command: 'npm run types' })
 }
 
 if (require.main === module) {

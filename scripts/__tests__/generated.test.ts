@@ -1,19 +1,12 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { GeneratedFile } from '../generate-types'
+import { readIfExists } from '../generated-files'
 import { DOCS_DIR, generatedDocs, renderMapping, subscribedEvents, unexpectedDocs } from '../generate-docs'
 
 const ROOT = path.join(__dirname, '..', '..')
 
-function onDisk(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
-}
+const onDisk = readIfExists
 
 function isGeneratedFileList(value: unknown): value is GeneratedFile[] {
   return (
