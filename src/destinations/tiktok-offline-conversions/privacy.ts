@@ -7,9 +7,10 @@ const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[^\s@"'<>(),;:]+/g
 /**
  * Seven or more digits, alone or split by spaces, dots, dashes or parentheses,
  * with or without `+`: a phone number in any written form. A run glued to
- * letters is left alone, so TikTok's request IDs (digits and letters) survive.
+ * letters is left alone, and so is the ID after "request_id " (support needs
+ * it), so messages can be redacted again without losing their request IDs.
  */
-const PHONE = /(?<![\w+])\+?\d(?:[\s().-]*\d){6,}(?!\w)/g
+const PHONE = /(?<![\w+])(?<!request_id )\+?\d(?:[\s().-]*\d){6,}(?!\w)/g
 export const REDACTED = '[redacted]'
 
 /** Replaces anything shaped like an email address or a phone number. */

@@ -2,6 +2,7 @@ import nock from 'nock'
 import { createTestIntegration, type SegmentEvent } from '@segment/actions-core'
 import definition from '../index'
 import { presets } from '../presets'
+import { redactPersonalData } from '../privacy'
 import { EVENT_TIME, OK, ORDER_COMPLETED_PROPERTIES, SETTINGS, TIKTOK, TRACK_PATH, USER, offlineEvent, trackBody } from './fixtures'
 
 const testDestination = createTestIntegration(definition)
@@ -284,6 +285,13 @@ describe('no raw identifier or access token in any error message', () => {
     expect(error.message).toBe(
       'TikTok refused the request: phones [redacted], [redacted], ([redacted] and [redacted] refused (code 40002, request_id 20261120150405ABCDEF)'
     )
+  })
+
+  test('a request ID of digits only is kept', async () => {
+    nock(TIKTOK).post(TRACK_PATH).reply(200, { code: 40002, message: 'Invalid data', request_id: '2026112015040512345' })
+    const error = (await sendPayment(offlineEvent('Order Completed', ORDER_COMPLETED_PROPERTIES)).catch((e: Error) => e)) as Error
+    expect(error.message).toBe('TikTok refused the request: Invalid data (code 40002, request_id 2026112015040512345)')
+    expect(redactPersonalData(error.message)).toBe(error.message)
   })
 
   test('validation errors never quote the value', async () => {
