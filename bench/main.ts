@@ -1,8 +1,9 @@
 /**
  * npm run bench [-- --events N] [--latency-ms MS] [--runner-events N] [--memory-events N] [--only a,b]
- * Sections: destination, runner, faults, memory. Prints a table and one JSON
- * line per section. Figures, not assertions: see README.
+ * Sections: destination, runner, faults, memory, each in a fresh process.
+ * Prints a table and one JSON line per section. Figures, not assertions: see README.
  */
+import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import { benchDestination } from './destination'
 import { benchRunner, type RunnerFigures } from './runner'
@@ -30,10 +31,26 @@ function printRunner(section: string, title: string, figures: RunnerFigures): vo
   console.log(JSON.stringify({ bench: section, machine: machine(), ...figures }))
 }
 
-async function main(): Promise<void> {
-  const only = new Set((process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',').filter(Boolean))
-  const wanted = (section: string) => !process.argv.includes('--only') || only.has(section)
+const SECTIONS = ['destination', 'runner', 'faults', 'memory']
+
+/** Each section in a process of its own, so one section's memory does not show in the next one's figures. */
+function runSectionsApart(sections: string[]): void {
   console.log(`machine: ${machine()}`)
+  const args = process.argv.slice(2).filter((arg, i, all) => arg !== '--only' && all[i - 1] !== '--only')
+  for (const section of sections) {
+    const child = spawnSync(process.execPath, [__filename, ...args, '--only', section, '--section-process'], {
+      stdio: 'inherit'
+    })
+    if (child.status !== 0) process.exit(child.status ?? 1)
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.includes('--only')
+    ? new Set((process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',').filter(Boolean))
+    : new Set(SECTIONS)
+  if (!process.argv.includes('--section-process')) return runSectionsApart(SECTIONS.filter((s) => only.has(s)))
+  const wanted = (section: string) => only.has(section)
 
   if (wanted('destination')) {
     const events = option('events', 10_000)
