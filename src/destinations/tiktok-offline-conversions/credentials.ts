@@ -2,7 +2,7 @@ import type { RequestClient } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { postTrack, trackRequestBody } from './tiktok/client'
 import type { Refusal } from './tiktok/answers'
-import { toCountryCode } from './identity'
+import { readPhoneCountrySetting } from './identity'
 
 /**
  * Checks the credentials against TikTok without recording a conversion: an
@@ -16,13 +16,8 @@ import { toCountryCode } from './identity'
  * Returns undefined when the credentials are good, else what is wrong.
  */
 export async function checkCredentials(request: RequestClient, settings: Settings): Promise<Refusal | undefined> {
-  if (settings.defaultPhoneCountry?.trim() && !toCountryCode(settings.defaultPhoneCountry)) {
-    return {
-      kind: 'invalid',
-      status: 400,
-      message: 'defaultPhoneCountry setting: must be an ISO 3166 alpha-2 country code, such as US'
-    }
-  }
+  const phoneCountry = readPhoneCountrySetting(settings.defaultPhoneCountry)
+  if ('error' in phoneCountry) return { kind: 'invalid', status: 400, message: phoneCountry.error }
   const answer = await postTrack(request, trackRequestBody(settings.eventSetID, []), [settings.accessToken])
   if (answer.kind === 'accepted') return undefined
   const { refusal } = answer

@@ -10,7 +10,7 @@ import {
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { toTikTokEvent, type ConversionPayload } from './conversion'
-import { toCountryCode } from './identity'
+import { readPhoneCountrySetting } from './identity'
 import { MAX_EVENTS_PER_REQUEST, MAX_SPLIT_REQUESTS } from './tiktok/constants'
 import { postTrack, trackRequestBody } from './tiktok/client'
 import type { RefusalKind } from './tiktok/answers'
@@ -49,12 +49,15 @@ export async function deliverConversions(
 ): Promise<EventOutcome[]> {
   const outcomes: EventOutcome[] = new Array(payloads.length)
   const groups = new Map<string, ReadyEvent[]>()
-  const country = phoneCountry(settings)
+  const phoneCountry = readPhoneCountrySetting(settings.defaultPhoneCountry)
 
   payloads.forEach((payload, index) => {
+    if ('error' in phoneCountry) {
+      outcomes[index] = { ok: false, kind: 'rejected', status: 400, message: phoneCountry.error }
+      return
+    }
     try {
-      if (country instanceof PayloadValidationError) throw country
-      const event = toTikTokEvent(payload, { defaultPhoneCountry: country, nowSeconds })
+      const event = toTikTokEvent(payload, { defaultPhoneCountry: phoneCountry.country, nowSeconds })
       const code = payload.test_event_code?.trim() ?? ''
       const group = groups.get(code) ?? []
       group.push({ index, event })
@@ -104,16 +107,6 @@ export async function deliverConversions(
     }
   }
   return outcomes
-}
-
-/** The Default Phone Country setting as a country code, or the error every event gets when it is not one. */
-function phoneCountry(settings: Settings): ReturnType<typeof toCountryCode> | PayloadValidationError {
-  const setting = settings.defaultPhoneCountry?.trim()
-  if (!setting) return undefined
-  return (
-    toCountryCode(setting) ??
-    new PayloadValidationError('defaultPhoneCountry setting: must be an ISO 3166 alpha-2 country code, such as US')
-  )
 }
 
 const ERROR_TYPES: Record<EventFailure['kind'], keyof typeof ErrorCodes> = {

@@ -54,6 +54,15 @@ export function toCountryCode(value: string): CountryCode | undefined {
   return isSupportedCountry(code) ? code : undefined
 }
 
+/** The Default Phone Country setting: no country when empty, or why it is not one. */
+export function readPhoneCountrySetting(setting: string | undefined): { country?: CountryCode } | { error: string } {
+  if (!setting?.trim()) return {}
+  const country = toCountryCode(setting)
+  return country
+    ? { country }
+    : { error: 'defaultPhoneCountry setting: must be an ISO 3166 alpha-2 country code, such as US' }
+}
+
 /**
  * Hashes each value after normalizing it. Values already hashed are kept
  * (lowercased), empty ones and ones that normalize to nothing are dropped, and
