@@ -3,7 +3,7 @@ import { createTestIntegration, type SegmentEvent } from '@segment/actions-core'
 import definition from '../index'
 import { presets } from '../presets'
 import { MAX_SPLIT_REQUESTS } from '../tiktok/constants'
-import { EVENT_TIME, OK, SETTINGS, TIKTOK, TRACK_PATH, USER, offlineEvent, trackBody } from './fixtures'
+import { EVENT_TIME, OK, SETTINGS, TIKTOK, TRACK_PATH, USER, offlineEvent, trackBody } from './__helpers__/fixtures'
 
 const ACTION = 'trackNonPaymentOfflineConversion'
 const contactPreset = presets.find((p) => p.name === 'Contact')

@@ -13,7 +13,7 @@ import {
   USER,
   offlineEvent,
   trackBody
-} from './fixtures'
+} from './__helpers__/fixtures'
 
 const testDestination = createTestIntegration(definition)
 

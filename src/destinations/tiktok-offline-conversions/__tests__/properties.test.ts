@@ -15,7 +15,7 @@ import definition from '../index'
 import { PRESET_EVENTS, presets } from '../presets'
 import { hashEmails, hashExternalIds, hashPhones, isSha256Hex, normalizePhone } from '../identity'
 import { validateTrackRequest } from '../../../sandbox/rules'
-import { SETTINGS, TIKTOK, TRACK_PATH } from './fixtures'
+import { SETTINGS, TIKTOK, TRACK_PATH } from './__helpers__/fixtures'
 import {
   PHONE_COUNTRIES,
   emailAddress,
@@ -32,7 +32,7 @@ import {
   type JsonObject,
   type WrittenEmail,
   type WrittenPhone
-} from './arbitraries'
+} from './__helpers__/arbitraries'
 import type { Settings } from '../generated-types'
 
 /*

@@ -3,7 +3,7 @@ import { createTestIntegration, type SegmentEvent } from '@segment/actions-core'
 import definition from '../index'
 import { presets } from '../presets'
 import { redactPersonalData } from '../privacy'
-import { EVENT_TIME, OK, ORDER_COMPLETED_PROPERTIES, SETTINGS, TIKTOK, TRACK_PATH, USER, offlineEvent, trackBody } from './fixtures'
+import { EVENT_TIME, OK, ORDER_COMPLETED_PROPERTIES, SETTINGS, TIKTOK, TRACK_PATH, USER, offlineEvent, trackBody } from './__helpers__/fixtures'
 
 const testDestination = createTestIntegration(definition)
 const PAYMENT = 'trackPaymentOfflineConversion'

@@ -3,7 +3,7 @@ import { createTestIntegration } from '@segment/actions-core'
 import definition from '../index'
 import { presets } from '../presets'
 import { REQUEST_TIMEOUT_ENV } from '../tiktok/constants'
-import { OK, ORDER_COMPLETED_PROPERTIES, SETTINGS, TIKTOK, TRACK_PATH, offlineEvent } from './fixtures'
+import { OK, ORDER_COMPLETED_PROPERTIES, SETTINGS, TIKTOK, TRACK_PATH, offlineEvent } from './__helpers__/fixtures'
 
 const preset = presets.find((p) => p.name === 'Complete Payment')
 const mapping = preset && 'mapping' in preset && preset.mapping ? preset.mapping : {}

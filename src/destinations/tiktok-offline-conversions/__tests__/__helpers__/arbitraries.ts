@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import type { SegmentEvent } from '@segment/actions-core'
 import type { CountryCode } from 'libphonenumber-js'
-import { PRESET_EVENTS } from '../presets'
+import { PRESET_EVENTS } from '../../presets'
 
 /**
  * fast-check arbitraries for the property tests: Segment-like events as they

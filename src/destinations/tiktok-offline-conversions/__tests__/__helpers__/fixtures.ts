@@ -1,5 +1,5 @@
 import { createTestEvent, type JSONObject, type SegmentEvent } from '@segment/actions-core'
-import type { Settings } from '../generated-types'
+import type { Settings } from '../../generated-types'
 
 /** Realistic Segment spec events for offline conversions, with fixed IDs and times so bodies are exact. */
 
