@@ -16,9 +16,16 @@ import { writeOrCheck, type GeneratedFile } from './generated-files'
 import {
   normalizeEmail,
   normalizeExternalId,
-  normalizePhone,
-  sha256Hex
+  readPhone,
+  readPhoneCountrySetting
 } from '../src/destinations/tiktok-offline-conversions/identity'
+import { sha256Hex } from '../src/destinations/tiktok-offline-conversions/hashing'
+import {
+  ATTRIBUTION_WINDOW_DAYS,
+  MAX_FUTURE_SKEW_SECONDS,
+  OFFLINE_STANDARD_EVENTS
+} from '../src/destinations/tiktok-offline-conversions/offline-rules'
+import { DROP_REASONS } from '../src/destinations/tiktok-offline-conversions/reasons'
 
 export const DOCS_DIR = path.join(__dirname, '..', 'docs')
 const PAGE = path.join(DOCS_DIR, 'tiktok-offline-conversions.md')
@@ -276,7 +283,7 @@ function presetsTable(): string {
 const NORMALIZATION: Record<string, string> = {
   email_addresses: 'surrounding spaces are removed and the address is lowercased.',
   phone_numbers:
-    'the number is written in E.164 (`+`, country code, subscriber number; no spaces or punctuation) with libphonenumber-js. A number written without `+` is read as a national number of the **Default Phone Country** setting when it is set; otherwise (or when that reading is not a possible number) its digits, after a leading `00`, are taken to include the country code. A value that cannot be a phone number is dropped.',
+    'the number is written in E.164 (`+`, country code, subscriber number; no spaces or punctuation) with libphonenumber-js, without guessing. A number written with `+` or `00` (the international call prefix) is read as written. Any other number is read as a national number of the **Default Phone Country** setting; without that setting it is dropped, since its digits could belong to several countries (`201-555-0123` is a US number, and also an Egyptian one). A value that cannot be a phone number is dropped.',
   external_ids: 'surrounding spaces are removed and the ID is lowercased.'
 }
 
@@ -284,22 +291,24 @@ const NORMALIZATION: Record<string, string> = {
 function normalizationExamples(): string {
   const rows: string[][] = []
   // Quoted: a Markdown code span would swallow the surrounding spaces the examples are about.
-  const example = (field: string, input: string, country: string, normalized: string | undefined): void => {
-    rows.push([
-      code(field),
-      code(JSON.stringify(input)),
-      country,
-      normalized === undefined ? 'dropped' : code(normalized)
-    ])
+  const example = (field: string, input: string, country: string, normalized: string): void => {
+    rows.push([code(field), code(JSON.stringify(input)), country, normalized])
   }
-  example('email_addresses', ' Jane.Doe@Example.COM ', '—', normalizeEmail(' Jane.Doe@Example.COM '))
-  example('phone_numbers', '(415) 555-0132', '`US`', normalizePhone('(415) 555-0132', 'US'))
-  example('phone_numbers', '(415) 555-0132', 'not set', normalizePhone('(415) 555-0132'))
-  example('phone_numbers', '1 (415) 555-0132', 'not set', normalizePhone('1 (415) 555-0132'))
-  example('phone_numbers', '+44 20 7946 0958', '`US`', normalizePhone('+44 20 7946 0958', 'US'))
-  example('phone_numbers', '0044 20 7946 0958', 'not set', normalizePhone('0044 20 7946 0958'))
-  example('phone_numbers', 'ask at front desk', 'not set', normalizePhone('ask at front desk'))
-  example('external_ids', ' CRM-0042 ', '—', normalizeExternalId(' CRM-0042 '))
+  const phone = (input: string, setting?: string): void => {
+    const reading = readPhone(input, readPhoneCountrySetting(setting))
+    const normalized = 'value' in reading ? code(reading.value) : `dropped: ${reading.dropped}`
+    example('phone_numbers', input, setting ? code(setting) : 'not set', normalized)
+  }
+  example('email_addresses', ' Jane.Doe@Example.COM ', '—', code(normalizeEmail(' Jane.Doe@Example.COM ')))
+  example('email_addresses', 'n/a', '—', `dropped: ${DROP_REASONS.notAnEmail}`)
+  phone('(415) 555-0132', 'US')
+  phone('1 (415) 555-0132', 'US')
+  phone('(415) 555-0132')
+  phone('201-555-0123')
+  phone('+44 20 7946 0958', 'US')
+  phone('0044 20 7946 0958')
+  phone('ask at front desk', 'US')
+  example('external_ids', ' CRM-0042 ', '—', code(normalizeExternalId(' CRM-0042 ')))
   return table(['Field', 'Value received', 'Default Phone Country', 'Normalized to, before hashing'], rows)
 }
 
@@ -336,7 +345,7 @@ function privacySection(): string {
   return [
     '## Data and privacy',
     '',
-    'TikTok matches an offline event to a person only through the identifiers it is sent, and it must receive emails, phone numbers and external IDs hashed, so that people who are not TikTok users cannot be identified. Every event needs at least one of them: an event whose identifiers are all empty or unusable is rejected with a message naming the fields, and nothing is sent for it.',
+    'TikTok matches an offline event to a person only through the identifiers it is sent, and it must receive emails, phone numbers and external IDs hashed, so that people who are not TikTok users cannot be identified. For offline events TikTok matches **by email and phone only**: every event needs at least one usable email address or phone number. An event without one is rejected with a message naming `email_addresses` and `phone_numbers` (and what was dropped from them), and nothing is sent for it; external IDs given alongside are still sent, hashed.',
     '',
     'Before they leave Segment, the values of these fields are normalized and then hashed with SHA-256 (sent as 64 lowercase hexadecimal characters):',
     '',
@@ -349,6 +358,25 @@ function privacySection(): string {
     `${unhashedFields()} are sent as they are, unhashed: TikTok needs them in clear to match ad clicks, leads and devices.`,
     '',
     'TikTok runs its iOS compliance checks on the identifiers it receives: events of people who opted out of tracking under Apple’s App Tracking Transparency are still reported and attributed. Offline records that TikTok cannot match to an ad are purged by TikTok. Set **Limited Data Use** on events that must be processed under limited data use, for example for a customer who opted out of the sale of personal data under a US state privacy law.'
+  ].join('\n')
+}
+
+/** What TikTok can match, from the destination's own constants (offline-rules.ts, reasons.ts). */
+function offlineRulesSection(): string {
+  const reasons = Object.values(DROP_REASONS).map((reason) => `- ${reason}`)
+  return [
+    '## What TikTok can match',
+    '',
+    'Delivered is not enough: an offline event counts only when TikTok can match it to a person and attribute it to an ad. Events that cannot be are refused with a status 400 whose message names the field and the rule (never the value), and other events of the same batch still go through.',
+    '',
+    `- **Event names.** Offline event sets accept only TikTok's offline standard events: ${OFFLINE_STANDARD_EVENTS.map(code).join(', ')}. They are the choices of **Event Name**; any other name is refused, and the message lists the accepted ones.`,
+    '- **Email or phone.** TikTok matches offline events by email address and phone number only. An event left without a usable one is refused; an external ID alone cannot be matched.',
+    `- **Time.** ${code('timestamp')} is an ISO 8601 date (UTC when it has no offset) or a Unix time in seconds or milliseconds; without one, the time of sending is used. TikTok neither matches nor reports offline events older than its ${ATTRIBUTION_WINDOW_DAYS}-day click-through attribution window, so an event is accepted from ${ATTRIBUTION_WINDOW_DAYS} days ago to ${MAX_FUTURE_SKEW_SECONDS / 60} minutes from now (clock skew), and refused otherwise, naming the window.`,
+    `- **Revenue and products.** ${code('value')} and ${code('currency')} are optional, but a value needs its currency (ISO 4217), and a value below 0 is refused. A product's price and quantity are numbers, 0 or more; a quantity need not be whole (goods sold by weight).`,
+    `- **No double counting.** TikTok de-duplicates events that share an Event ID. Every event is sent with one: the mapping's, else one derived from the event's content, so the same event always gets the same ID. The Complete Payment preset uses the order ID when there is one (it survives re-syncs), else the Segment messageId.`,
+    `- **Dropped values are said.** A value that cannot be used is left out of the event, and the event's outcome (its entry in Segment's event delivery view) lists it by field and position with the reason, for example ${code(`phone_numbers[1]: ${DROP_REASONS.phoneWithoutCountry}`)}, never with the value. The reasons:`,
+    '',
+    ...reasons.map((line) => `  ${line}`)
   ].join('\n')
 }
 
@@ -418,6 +446,8 @@ function page(): string {
     'The Default column shows where a field is read from when you keep the preset mapping: a path into the Segment event, and, for a list of alternatives, the first one present.',
     '',
     actionSections(),
+    offlineRulesSection(),
+    '',
     privacySection(),
     ''
   ].join('\n')

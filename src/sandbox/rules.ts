@@ -12,6 +12,25 @@ export const PARAM_ERROR = 40002
 export const MAX_EVENTS_PER_REQUEST = 1000
 /** Clock skew TikTok tolerates for event times in the future. */
 export const MAX_FUTURE_SKEW_SECONDS = 300
+/** Offline events older than the 28-day click-through attribution window are neither matched nor reported. */
+export const MAX_AGE_SECONDS = 28 * 86400
+/** TikTok help, "supported events for offline event sets": offline sets accept only these standard events. */
+export const OFFLINE_EVENTS: readonly string[] = [
+  'CompletePayment',
+  'PlaceAnOrder',
+  'Contact',
+  'Subscribe',
+  'SubmitForm',
+  'CompleteRegistration',
+  'AddPaymentInfo',
+  'InitiateCheckout',
+  'AddToCart',
+  'AddToWishlist',
+  'ViewContent',
+  'ClickButton',
+  'Search',
+  'Download'
+]
 /** Unix seconds stay below 10^10 until the year 2286; anything above is milliseconds. */
 export const MAX_PLAUSIBLE_UNIX_SECONDS = 1e10
 
@@ -20,6 +39,8 @@ const ANY_CASE_SHA256_HEX = /^[0-9a-fA-F]{64}$/
 const ISO_4217_CURRENCY = /^[A-Z]{3}$/
 const CONTENT_TYPES: readonly string[] = ['product', 'product_group']
 const HASHED_IDENTIFIERS = ['email', 'phone', 'external_id'] as const
+/** TikTok matches offline events by email or phone only ("We only support email or phone based PII"). */
+const OFFLINE_MATCH_KEYS: readonly string[] = ['email', 'phone']
 const PLAIN_USER_FIELDS = ['ttclid', 'ttp', 'lead_id', 'ip', 'user_agent', 'locale'] as const
 const STRING_PROPERTIES = ['order_id', 'shop_id', 'query', 'description'] as const
 const STRING_CONTENT_FIELDS = ['content_id', 'content_name', 'content_category', 'brand'] as const
@@ -178,6 +199,7 @@ function checkEvent(event: unknown, path: string, nowSeconds: number): Rejection
 
 function checkEventName(name: unknown, path: string): Rejection | undefined {
   if (typeof name !== 'string') return paramError(path, `must be a non-empty string, got ${describeType(name)}`)
+  if (!OFFLINE_EVENTS.includes(name)) return paramError(path, 'must be a standard event supported by offline event sets')
   return undefined
 }
 
@@ -193,20 +215,23 @@ function checkEventTime(time: unknown, path: string, nowSeconds: number): Reject
   if (time > nowSeconds + MAX_FUTURE_SKEW_SECONDS) {
     return paramError(path, 'must not be more than 5 minutes in the future')
   }
+  if (time < nowSeconds - MAX_AGE_SECONDS) {
+    return paramError(path, 'must be within the last 28 days (the attribution window of offline events)')
+  }
   return undefined
 }
 
 function checkUser(user: unknown, path: string): Rejection | undefined {
-  if (user === undefined) return paramError(path, 'is required: at least one of email, phone, external_id')
+  if (user === undefined) return paramError(path, 'is required: at least one of email, phone')
   if (!isJsonObject(user)) return paramError(path, `must be an object, got ${describeType(user)}`)
-  let identifiers = 0
   for (const field of HASHED_IDENTIFIERS) {
     if (!(field in user)) continue
     const rejection = checkHashArray(user[field], `${path}.${field}`)
     if (rejection) return rejection
-    identifiers++
   }
-  if (identifiers === 0) return paramError(path, 'must contain at least one of email, phone, external_id')
+  if (!OFFLINE_MATCH_KEYS.some((field) => field in user)) {
+    return paramError(path, 'must contain email or phone: offline events are matched by email or phone only')
+  }
   for (const field of PLAIN_USER_FIELDS) {
     const rejection = checkOptional(user, field, path, checkString)
     if (rejection) return rejection
@@ -286,8 +311,8 @@ function checkContent(content: unknown, path: string): Rejection | undefined {
 }
 
 function checkQuantity(quantity: unknown, path: string): Rejection | undefined {
-  if (typeof quantity === 'number' && Number.isInteger(quantity) && quantity >= 0) return undefined
-  return paramError(path, `must be a non-negative integer, got ${describeNumberish(quantity)}`)
+  if (typeof quantity === 'number' && Number.isFinite(quantity) && quantity >= 0) return undefined
+  return paramError(path, `must be a number, 0 or more, got ${describeNumberish(quantity)}`)
 }
 
 function checkPage(page: unknown, path: string): Rejection | undefined {

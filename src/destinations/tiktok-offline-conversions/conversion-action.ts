@@ -1,18 +1,17 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { conversionFields } from './fields'
+import type { ConversionFieldOptions } from './fields'
 import { deliverConversions, toError, toMultiStatus } from './delivery'
 import type { ConversionPayload } from './conversion'
 
-interface ConversionActionOptions {
+interface ConversionActionOptions extends ConversionFieldOptions {
   title: string
   description: string
-  defaultSubscription: string
-  /** The payment action requires value and currency: TikTok needs both to report revenue. */
-  requireRevenue: boolean
+  defaultSubscription?: string
 }
 
-/** Both actions: their own title and required values, one code path. `perform` is a batch of one. */
+/** Every action: its own title, subscription and defaults, one code path. `perform` is a batch of one. */
 export function conversionAction<P extends ConversionPayload>(
   options: ConversionActionOptions
 ): ActionDefinition<Settings, P> {
@@ -20,7 +19,7 @@ export function conversionAction<P extends ConversionPayload>(
     title: options.title,
     description: options.description,
     defaultSubscription: options.defaultSubscription,
-    fields: conversionFields({ requireRevenue: options.requireRevenue }),
+    fields: conversionFields(options),
     perform: async (request, { payload, settings }) => {
       const [outcome] = await deliverConversions(request, settings, [payload])
       if (!outcome.ok) throw toError(outcome)

@@ -1,59 +1,72 @@
 import { PayloadValidationError } from '@segment/actions-core'
-import type { CountryCode } from 'libphonenumber-js'
 import type { Payload } from './trackNonPaymentOfflineConversion/generated-types'
-import type { TikTokContent, TikTokEvent } from './tiktok/wire'
+import type { TikTokContent, TikTokEvent, TikTokProperties } from './tiktok/wire'
 import { hashEmails, hashExternalIds, hashPhones } from './identity'
+import type { PhoneCountry } from './identity'
 import { toEventTime } from './event-time'
+import { readEventName, requireMatchingKey } from './offline-rules'
+import { sha256Hex } from './hashing'
 import { compact } from './compact'
+import { DROP_REASONS, droppedNote } from './reasons'
 
-/**
- * What both actions hand to the one code path. The payment action's payload is
- * the same shape with `value` and `currency` required, so it is one of these.
- */
+/** What every action hands to the one code path: their payloads have the same fields. */
 export type ConversionPayload = Payload
 
 export interface ConversionContext {
-  defaultPhoneCountry?: CountryCode
+  phoneCountry: PhoneCountry
   nowSeconds: number
+}
+
+/** One TikTok `data[]` item, and what the payload held that it does not carry, by field and position. */
+export interface Conversion {
+  event: TikTokEvent
+  dropped: string[]
 }
 
 const CURRENCY = /^[A-Z]{3}$/
 
 /** Payload → one TikTok `data[]` item. Throws PayloadValidationError naming the field and the rule. */
-export function toTikTokEvent(payload: ConversionPayload, context: ConversionContext): TikTokEvent {
-  const eventName = payload.event.trim()
-  if (!eventName) throw new PayloadValidationError('event: must not be empty')
+export function toTikTokEvent(payload: ConversionPayload, context: ConversionContext): Conversion {
+  const event = readEventName(payload.event)
+  const emails = hashEmails(payload.email_addresses)
+  const phones = hashPhones(payload.phone_numbers, context.phoneCountry)
+  const externalIds = hashExternalIds(payload.external_ids)
+  const contents = toContents(payload.contents)
+  const dropped = [...emails.dropped, ...phones.dropped, ...externalIds.dropped, ...contents.dropped]
+  requireMatchingKey(emails.hashes, phones.hashes, dropped)
+  const time = toEventTime(payload.timestamp, context.nowSeconds)
 
-  const user = compact({
-    email: hashEmails(payload.email_addresses),
-    phone: hashPhones(payload.phone_numbers, context.defaultPhoneCountry),
-    external_id: hashExternalIds(payload.external_ids)
-  })
-  if (!user) {
-    throw new PayloadValidationError(
-      'No identifier: at least one of email_addresses, phone_numbers or external_ids must hold a usable value (phone numbers that cannot be read as E.164 are dropped)'
-    )
+  const user = {
+    ...compact({ email: emails.hashes, phone: phones.hashes, external_id: externalIds.hashes }),
+    ...compact({
+      ttclid: payload.ttclid || ttclidFromUrl(payload.url),
+      ttp: payload.ttp,
+      lead_id: payload.lead_id,
+      ip: payload.ip,
+      user_agent: payload.user_agent,
+      locale: payload.locale
+    })
   }
-
-  return {
-    event: eventName,
-    event_time: toEventTime(payload.timestamp, context.nowSeconds),
-    ...compact({ event_id: payload.event_id }),
-    user: {
-      ...user,
-      ...compact({
-        ttclid: payload.ttclid || ttclidFromUrl(payload.url),
-        ttp: payload.ttp,
-        lead_id: payload.lead_id,
-        ip: payload.ip,
-        user_agent: payload.user_agent,
-        locale: payload.locale
-      })
-    },
-    ...optional('properties', toProperties(payload)),
+  const content = {
+    ...optional('properties', toProperties(payload, contents.items)),
     ...optional('page', compact({ url: payload.url, referrer: payload.referrer })),
     ...(typeof payload.limited_data_use === 'boolean' ? { limited_data_use: payload.limited_data_use } : {})
   }
+  const eventId = payload.event_id?.trim() || deriveEventId({ event, user, ...content }, time.given ? time.seconds : undefined)
+  return {
+    event: { event, event_time: time.seconds, event_id: eventId, user, ...content },
+    dropped
+  }
+}
+
+/**
+ * An event ID from the event's content, for mappings that give none: the same
+ * event always gets the same ID, so TikTok de-duplicates a re-sent request
+ * (after a 20001 or an unconfirmed answer) instead of counting it twice. The
+ * time of sending, which stands in for a missing timestamp, is left out of it.
+ */
+function deriveEventId(content: Omit<TikTokEvent, 'event_time' | 'event_id'>, eventTime: number | undefined): string {
+  return sha256Hex(JSON.stringify({ event_time: eventTime, ...content }))
 }
 
 /** `{ [key]: value }` when value is defined, else nothing: spread into an object literal. */
@@ -61,14 +74,20 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 }
 
-function toProperties(payload: ConversionPayload): TikTokEvent['properties'] {
-  const contents = toContents(payload.contents)
+function toProperties(payload: ConversionPayload, contents: TikTokContent[]): TikTokProperties | undefined {
+  const value = toValue(payload.value)
+  const currency = toCurrency(payload.currency)
+  if (value !== undefined && currency === undefined) {
+    throw new PayloadValidationError(
+      'currency: required when value is given; TikTok reports a value only with its ISO 4217 currency code'
+    )
+  }
   return compact({
     contents,
     // content_type describes the contents; alone it would tell TikTok nothing.
     content_type: contents.length > 0 ? payload.content_type : undefined,
-    currency: toCurrency(payload.currency),
-    value: toValue(payload.value),
+    currency,
+    value,
     order_id: payload.order_id,
     shop_id: payload.shop_id,
     query: payload.query,
@@ -85,32 +104,37 @@ function toCurrency(currency: string | undefined): string | undefined {
 
 function toValue(value: number | undefined): number | undefined {
   if (value === undefined) return undefined
-  if (!Number.isFinite(value)) throw new PayloadValidationError('value: must be a finite number')
+  if (!isAmount(value)) throw new PayloadValidationError('value: must be a number, 0 or more')
   return value
 }
 
-function toContents(contents: ConversionPayload['contents']): TikTokContent[] {
+/** A price, a quantity, a value: a finite number, 0 or more (goods sold by weight have fractional quantities). */
+function isAmount(number: number): boolean {
+  return Number.isFinite(number) && number >= 0
+}
+
+function toContents(contents: ConversionPayload['contents']): { items: TikTokContent[]; dropped: string[] } {
   const items: TikTokContent[] = []
+  const dropped: string[] = []
   for (const [index, content] of (contents ?? []).entries()) {
-    const quantity = content.quantity
-    if (quantity !== undefined && !(Number.isInteger(quantity) && quantity >= 0)) {
-      throw new PayloadValidationError(`contents[${index}].quantity: must be a whole number of items, 0 or more`)
+    for (const field of ['price', 'quantity'] as const) {
+      const amount = content[field]
+      if (amount !== undefined && !isAmount(amount)) {
+        throw new PayloadValidationError(`contents[${index}].${field}: must be a number, 0 or more`)
+      }
     }
     const item = compact<TikTokContent>({
-      price: finiteOrUndefined(content.price),
-      quantity,
+      price: content.price,
+      quantity: content.quantity,
       content_id: content.content_id,
       content_category: content.content_category,
       content_name: content.content_name,
       brand: content.brand
     })
     if (item) items.push(item)
+    else dropped.push(droppedNote('contents', index, DROP_REASONS.emptyProduct))
   }
-  return items
-}
-
-function finiteOrUndefined(value: number | undefined): number | undefined {
-  return value !== undefined && Number.isFinite(value) ? value : undefined
+  return { items, dropped }
 }
 
 /** The `ttclid` query parameter of the page URL; a URL that does not parse has none. */

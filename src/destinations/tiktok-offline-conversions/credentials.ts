@@ -4,6 +4,9 @@ import { postTrack, trackRequestBody } from './tiktok/client'
 import type { Refusal } from './tiktok/answers'
 import { readPhoneCountrySetting } from './identity'
 
+export const INVALID_PHONE_COUNTRY_SETTING =
+  'defaultPhoneCountry setting: not an ISO 3166 alpha-2 country code this destination knows (choose one from the list, or leave it empty); until it is, phone numbers without a country code are dropped'
+
 /**
  * Checks the credentials against TikTok without recording a conversion: an
  * `event/track` request with no events. TikTok checks the token and its access
@@ -16,8 +19,10 @@ import { readPhoneCountrySetting } from './identity'
  * Returns undefined when the credentials are good, else what is wrong.
  */
 export async function checkCredentials(request: RequestClient, settings: Settings): Promise<Refusal | undefined> {
-  const phoneCountry = readPhoneCountrySetting(settings.defaultPhoneCountry)
-  if ('error' in phoneCountry) return { kind: 'invalid', status: 400, message: phoneCountry.error }
+  if (readPhoneCountrySetting(settings.defaultPhoneCountry).invalidSetting) {
+    // Events still go through (the value counts as unset), but saving it should not pass unnoticed.
+    return { kind: 'invalid', status: 400, message: INVALID_PHONE_COUNTRY_SETTING }
+  }
   const answer = await postTrack(request, trackRequestBody(settings.eventSetID, []), [settings.accessToken])
   if (answer.kind === 'accepted') return undefined
   const { refusal } = answer

@@ -9,16 +9,22 @@ import {
   type RequestClient
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { toTikTokEvent, type ConversionPayload } from './conversion'
+import { toTikTokEvent } from './conversion'
+import type { Conversion, ConversionPayload } from './conversion'
 import { readPhoneCountrySetting } from './identity'
 import { MAX_EVENTS_PER_REQUEST, MAX_SPLIT_REQUESTS } from './tiktok/constants'
 import { postTrack, trackRequestBody } from './tiktok/client'
 import type { RefusalKind } from './tiktok/answers'
 import type { TikTokEvent, TikTokResponseBody } from './tiktok/wire'
 
+/** A delivered event's answer: TikTok's code, message and request ID, and what was dropped from the event, by field. */
+export interface DeliveredBody extends TikTokResponseBody {
+  dropped?: string[]
+}
+
 /** What happened to one payload. */
 export type EventOutcome =
-  | { ok: true; sent: TikTokEvent; body: TikTokResponseBody }
+  | { ok: true; sent: TikTokEvent; body: DeliveredBody }
   | {
       ok: false
       /** `rejected`: refused before sending; the others are TikTok's answer to a request holding the event. */
@@ -31,13 +37,12 @@ export type EventOutcome =
 
 export type EventFailure = Extract<EventOutcome, { ok: false }>
 
-interface ReadyEvent {
+interface ReadyEvent extends Conversion {
   index: number
-  event: TikTokEvent
 }
 
 /**
- * The one code path of both actions: payloads → TikTok events → requests of at
+ * The one code path of every action: payloads → TikTok events → requests of at
  * most 1,000 events grouped by test event code → an outcome for every payload,
  * in order. It never throws for an event or an answer.
  */
@@ -49,19 +54,15 @@ export async function deliverConversions(
 ): Promise<EventOutcome[]> {
   const outcomes: EventOutcome[] = new Array(payloads.length)
   const groups = new Map<string, ReadyEvent[]>()
-  const phoneCountry = readPhoneCountrySetting(settings.defaultPhoneCountry)
+  const context = { phoneCountry: readPhoneCountrySetting(settings.defaultPhoneCountry), nowSeconds }
 
   payloads.forEach((payload, index) => {
-    if ('error' in phoneCountry) {
-      outcomes[index] = { ok: false, kind: 'rejected', status: 400, message: phoneCountry.error }
-      return
-    }
     try {
-      const event = toTikTokEvent(payload, { defaultPhoneCountry: phoneCountry.country, nowSeconds })
+      const ready = { index, ...toTikTokEvent(payload, context) }
       const code = payload.test_event_code?.trim() ?? ''
-      const group = groups.get(code) ?? []
-      group.push({ index, event })
-      groups.set(code, group)
+      const group = groups.get(code)
+      if (group) group.push(ready)
+      else groups.set(code, [ready])
     } catch (error) {
       if (!(error instanceof PayloadValidationError)) throw error
       outcomes[index] = { ok: false, kind: 'rejected', status: 400, message: error.message }
@@ -79,11 +80,14 @@ export async function deliverConversions(
       [settings.accessToken]
     )
     if (answer.kind === 'accepted') {
-      for (const { index, event } of part) outcomes[index] = { ok: true, sent: event, body: answer.body }
+      for (const { index, event, dropped } of part) {
+        outcomes[index] = { ok: true, sent: event, body: deliveredBody(answer.body, dropped) }
+      }
       return
     }
     const { refusal } = answer
-    if (refusal.kind === 'invalid' && part.length > 1 && budget.splits >= 2) {
+    const several = part.length > 1
+    if (refusal.aboutEvents && several && budget.splits >= 2) {
       // Find the offending events: re-send each half; a half TikTok accepts is never sent again.
       budget.splits -= 2
       const middle = Math.ceil(part.length / 2)
@@ -91,13 +95,17 @@ export async function deliverConversions(
       await send(part.slice(middle), testEventCode, budget)
       return
     }
-    const unisolated =
-      refusal.kind === 'invalid' && part.length > 1
-        ? ` (one of ${part.length} events TikTok refused together; the offending ones could not be isolated within ${MAX_SPLIT_REQUESTS} extra requests)`
-        : ''
-    const message = refusal.message + unisolated
+    // Out of budget, the offending events are not known: the others are valid, so nothing here is refused for good.
+    const undetermined = refusal.aboutEvents && several
+    const failure = undetermined
+      ? {
+          kind: 'retryable' as const,
+          status: UNDETERMINED_STATUS,
+          message: `${refusal.message} (refused together with ${part.length - 1} other events; the offending ones were not isolated within ${MAX_SPLIT_REQUESTS} extra requests, so this is retryable: a retry holds fewer of them)`
+        }
+      : refusal
     for (const { index, event } of part) {
-      outcomes[index] = { ok: false, kind: refusal.kind, status: refusal.status, message, sent: event, body: refusal.body }
+      outcomes[index] = { ok: false, kind: failure.kind, status: failure.status, message: failure.message, sent: event, body: refusal.body }
     }
   }
 
@@ -107,6 +115,13 @@ export async function deliverConversions(
     }
   }
   return outcomes
+}
+
+/** Events refused together with others when splitting ran out of budget: retryable, as most of them are valid. */
+const UNDETERMINED_STATUS = 500
+
+function deliveredBody(answer: TikTokResponseBody, dropped: string[]): DeliveredBody {
+  return dropped.length > 0 ? { ...answer, dropped } : answer
 }
 
 const ERROR_TYPES: Record<EventFailure['kind'], keyof typeof ErrorCodes> = {

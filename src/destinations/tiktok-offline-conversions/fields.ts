@@ -1,5 +1,7 @@
 import type { InputField } from '@segment/actions-core'
 import { MAX_EVENTS_PER_REQUEST } from './tiktok/constants'
+import { ATTRIBUTION_WINDOW_DAYS, OFFLINE_STANDARD_EVENTS } from './offline-rules'
+import type { OfflineStandardEvent } from './offline-rules'
 
 /**
  * The fields both actions share. Keys are those of the existing TikTok Offline
@@ -21,27 +23,34 @@ const fromPropertiesThenTraits = (key: string) => ({
   }
 })
 
-export const event: InputField = {
+/** The TikTok event: one of the offline standard events, the default an action sends when it is not mapped. */
+const eventField = (defaultEvent?: OfflineStandardEvent): InputField => ({
   label: 'Event Name',
   type: 'string',
   required: true,
   description:
-    'The TikTok offline standard event to report, for example CompletePayment, Contact, Subscribe or SubmitForm. Presets set it for you.'
-}
+    'The TikTok offline standard event to report. Offline event sets accept only these names; any other is refused. Presets set it for you.',
+  choices: OFFLINE_STANDARD_EVENTS.map((name) => ({ label: name, value: name })),
+  ...(defaultEvent ? { default: defaultEvent } : {})
+})
 
-export const event_id: InputField = {
+/** The Segment messageId, or a path tried first (the order ID: it survives re-syncs, messageIds do not). */
+const eventIdField = (preferredPath?: string): InputField => ({
   label: 'Event ID',
   type: 'string',
-  description:
-    'A unique ID for the event. TikTok de-duplicates events that share an ID, so re-sending an event is safe. Defaults to the Segment messageId.',
-  default: { '@path': '$.messageId' }
-}
+  description: `A unique ID for the event. TikTok de-duplicates events that share an ID, so re-sending an event is safe. Defaults to ${
+    preferredPath ? `${preferredPath.slice(2)} when present, else ` : ''
+  }the Segment messageId; when it is empty, an ID derived from the event's content is sent, the same for the same event.`,
+  default: preferredPath
+    ? { '@if': { exists: { '@path': preferredPath }, then: { '@path': preferredPath }, else: { '@path': '$.messageId' } } }
+    : { '@path': '$.messageId' }
+})
 
 export const timestamp: InputField = {
   label: 'Event Timestamp',
   type: 'string',
   description:
-    'When the conversion happened: an ISO 8601 date, or a Unix time in seconds or milliseconds. Sent to TikTok as Unix seconds; when empty, the time of sending is used. TikTok matches offline events to ads only within its attribution window (28 days).',
+    `When the conversion happened: an ISO 8601 date (UTC when it has no offset), or a Unix time in seconds or milliseconds. Sent to TikTok as Unix seconds; when empty, the time of sending is used. TikTok matches offline events to ads only within its ${ATTRIBUTION_WINDOW_DAYS}-day attribution window: an event older than that, or more than 5 minutes in the future, is refused.`,
   default: { '@path': '$.timestamp' }
 }
 
@@ -51,7 +60,7 @@ export const phone_numbers: InputField = {
   multiple: true,
   category: 'hashedPII',
   description:
-    "The customer's phone numbers. They are normalized to E.164 (using the Default Phone Country setting for numbers written without a country code) and SHA-256 hashed before they leave Segment; values already hashed are sent as they are; values that cannot be a phone number are dropped.",
+    "The customer's phone numbers. They are normalized to E.164 and SHA-256 hashed before they leave Segment. A number written without + or 00 and a country code is read in the Default Phone Country setting, and dropped when that setting is empty; values already hashed are sent as they are; values that cannot be a phone number are dropped. An event needs an email address or a phone number.",
   default: fromPropertiesThenTraits('phone')
 }
 
@@ -61,7 +70,7 @@ export const email_addresses: InputField = {
   multiple: true,
   category: 'hashedPII',
   description:
-    "The customer's email addresses. They are trimmed, lowercased and SHA-256 hashed before they leave Segment; values already hashed are sent as they are.",
+    "The customer's email addresses. They are trimmed, lowercased and SHA-256 hashed before they leave Segment; values already hashed are sent as they are; values that are not an email address are dropped. An event needs an email address or a phone number.",
   default: fromPropertiesThenTraits('email')
 }
 
@@ -71,7 +80,7 @@ export const external_ids: InputField = {
   multiple: true,
   category: 'hashedPII',
   description:
-    'Your own IDs for the customer, such as a loyalty or CRM ID. They are trimmed, lowercased and SHA-256 hashed before they leave Segment. Defaults to the Segment userId.',
+    'Your own IDs for the customer, such as a loyalty or CRM ID. They are trimmed, lowercased and SHA-256 hashed before they leave Segment. Defaults to the Segment userId. TikTok does not match offline events by external ID alone: an event also needs an email address or a phone number.',
   default: { '@path': '$.userId' }
 }
 
@@ -153,8 +162,12 @@ export const contents: InputField = {
   description: 'The products of the conversion. Defaults to the products of the Segment event.',
   defaultObjectUI: 'keyvalue',
   properties: {
-    price: { label: 'Price', type: 'number', description: 'The price of one item.' },
-    quantity: { label: 'Quantity', type: 'integer', description: 'How many items.' },
+    price: { label: 'Price', type: 'number', description: 'The price of one item: a number, 0 or more.' },
+    quantity: {
+      label: 'Quantity',
+      type: 'number',
+      description: 'How many items: a number, 0 or more; it need not be whole (goods sold by weight).'
+    },
     content_category: { label: 'Content Category', type: 'string', description: 'The category of the product.' },
     content_id: { label: 'Content ID', type: 'string', description: 'The ID of the product (its SKU or product ID).' },
     content_name: { label: 'Content Name', type: 'string', description: 'The name of the product.' },
@@ -186,23 +199,19 @@ export const content_type: InputField = {
   default: 'product'
 }
 
-const currencyField = (required: boolean): InputField => ({
+export const currency: InputField = {
   label: 'Currency',
   type: 'string',
-  required,
-  description: `The ISO 4217 code of the currency of the value, for example USD.${
-    required ? ' Required: TikTok needs value and currency to report revenue.' : ''
-  }`,
+  description:
+    'The ISO 4217 code of the currency of the value, for example USD. Required when there is a value: TikTok reports a value only with its currency.',
   default: { '@path': '$.properties.currency' }
-})
+}
 
-const valueField = (required: boolean): InputField => ({
+export const value: InputField = {
   label: 'Value',
   type: 'number',
-  required,
-  description: `The value of the conversion in the currency above. Defaults to properties.value, else properties.revenue, else properties.total.${
-    required ? ' Required: TikTok needs value and currency to report revenue.' : ''
-  }`,
+  description:
+    'The value of the conversion in the currency above: a number, 0 or more. Defaults to properties.value, else properties.revenue, else properties.total.',
   default: {
     '@if': {
       exists: { '@path': '$.properties.value' },
@@ -216,7 +225,7 @@ const valueField = (required: boolean): InputField => ({
       }
     }
   }
-})
+}
 
 export const query: InputField = {
   label: 'Search Query',
@@ -266,14 +275,18 @@ export const batch_size: InputField = {
   unsafe_hidden: true
 }
 
-/**
- * Every field of a conversion action. The payment action requires `value` and
- * `currency`; otherwise both actions are the same.
- */
-export function conversionFields({ requireRevenue }: { requireRevenue: boolean }): Record<string, InputField> {
+/** What one action's fields differ in: the event it sends when `event` is not mapped, and where its event ID comes from first. */
+export interface ConversionFieldOptions {
+  defaultEvent?: OfflineStandardEvent
+  /** A path tried before the messageId for `event_id`. */
+  eventIdPath?: string
+}
+
+/** Every field of a conversion action: the same keys, types and rules for every action. */
+export function conversionFields(options: ConversionFieldOptions = {}): Record<string, InputField> {
   return {
-    event,
-    event_id,
+    event: eventField(options.defaultEvent),
+    event_id: eventIdField(options.eventIdPath),
     timestamp,
     phone_numbers,
     email_addresses,
@@ -290,8 +303,8 @@ export function conversionFields({ requireRevenue }: { requireRevenue: boolean }
     user_agent,
     contents,
     content_type,
-    currency: currencyField(requireRevenue),
-    value: valueField(requireRevenue),
+    currency,
+    value,
     query,
     description,
     limited_data_use,

@@ -10,7 +10,7 @@ export interface Settings {
    */
   eventSetID: string
   /**
-   * The ISO 3166 alpha-2 code (for example US or GB) of the country of phone numbers written without a country code. When empty, such numbers are read as if their digits began with the country code.
+   * The country of phone numbers written without a country code (without + or 00): they are read as national numbers of this country. When empty, such numbers cannot be put in international form and are dropped (each event says so); numbers with a country code are always read as written.
    */
   defaultPhoneCountry?: string
 }

@@ -1,51 +1,20 @@
-import { createHash } from 'node:crypto'
-import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js'
+import { parsePhoneNumberFromString, isSupportedCountry } from 'libphonenumber-js'
+import type { CountryCode } from 'libphonenumber-js'
+import { isSha256Hex, processHashing } from './hashing'
+import { DROP_REASONS, droppedNote } from './reasons'
+import type { DropReason } from './reasons'
 
 /**
- * Normalization and SHA-256 hashing of the identifiers TikTok matches on.
- * Every function is pure; raw values never leave this module except hashed.
+ * Normalization and SHA-256 hashing of the identifiers TikTok matches on. Pure
+ * functions; raw values never leave this module except hashed, and what is
+ * dropped is said by field, position and reason, never by value.
  */
 
-const SHA256_HEX = /^[0-9a-f]{64}$/i
-
-export function isSha256Hex(value: string): boolean {
-  return SHA256_HEX.test(value)
-}
-
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex')
-}
-
-/** An identifier normalizer: the value TikTok expects before hashing, or undefined when there is none. */
-type Normalize = (raw: string) => string | undefined
-
-export const normalizeEmail: Normalize = (raw) => raw.trim().toLowerCase() || undefined
-
-/** TikTok's rule is "trim"; the existing destination also lowercases, which keeps hashes stable for migrating workspaces. */
-export const normalizeExternalId: Normalize = (raw) => raw.trim().toLowerCase() || undefined
-
-/**
- * E.164 (`+` country code subscriber number). A number without `+` is read in the
- * default country when one is set; otherwise (or when that reading is not a
- * possible number) its digits are taken to include the country code, as the
- * existing destination does. Anything that cannot be a phone number is undefined.
- */
-export function normalizePhone(raw: string, defaultCountry?: CountryCode): string | undefined {
-  const written = raw.trim()
-  if (!/\d/.test(written)) return undefined
-  if (written.startsWith('+')) return possibleE164(written)
-  if (defaultCountry) {
-    const national = possibleE164(written, defaultCountry)
-    if (national) return national
-  }
-  // "00" is the international call prefix in most countries: 0044… is +44…
-  const digits = written.replace(/\D/g, '').replace(/^00/, '')
-  return possibleE164(`+${digits}`)
-}
-
-function possibleE164(text: string, country?: CountryCode): string | undefined {
-  const phone = parsePhoneNumberFromString(text, country ? { defaultCountry: country } : undefined)
-  return phone && phone.isPossible() ? phone.number : undefined
+/** The Default Phone Country setting as read: a country, or none (and whether a value was there but is not one). */
+export interface PhoneCountry {
+  country?: CountryCode
+  /** The setting holds something that is not a country code: treated as unset, and said so where it matters. */
+  invalidSetting?: true
 }
 
 /** The ISO 3166 alpha-2 code, uppercased, when libphonenumber knows it. */
@@ -54,40 +23,98 @@ export function toCountryCode(value: string): CountryCode | undefined {
   return isSupportedCountry(code) ? code : undefined
 }
 
-/** The Default Phone Country setting: no country when empty, or why it is not one. */
-export function readPhoneCountrySetting(setting: string | undefined): { country?: CountryCode } | { error: string } {
+/** A value outside the setting's choices (settings saved through an API) counts as unset: it never fails an event. */
+export function readPhoneCountrySetting(setting: string | undefined): PhoneCountry {
   if (!setting?.trim()) return {}
   const country = toCountryCode(setting)
-  return country
-    ? { country }
-    : { error: 'defaultPhoneCountry setting: must be an ISO 3166 alpha-2 country code, such as US' }
+  return country ? { country } : { invalidSetting: true }
+}
+
+/** What one written value becomes: the text to hash, or why it is dropped. */
+type Reading = { value: string } | { dropped: DropReason }
+
+/** `local@domain.tld`, no spaces: anything else cannot match a TikTok account. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase()
+
+/** TikTok's rule is "trim"; the existing destination also lowercases, which keeps hashes stable for migrating workspaces. */
+export const normalizeExternalId = (id: string): string => id.trim().toLowerCase()
+
+function readEmail(text: string): Reading {
+  if (isSha256Hex(text)) return { value: text.toLowerCase() }
+  return EMAIL.test(text) ? { value: text } : { dropped: DROP_REASONS.notAnEmail }
+}
+
+function readExternalId(text: string): Reading {
+  return { value: isSha256Hex(text) ? text.toLowerCase() : text }
+}
+
+/** `+` or `00` before the first digit, optionally inside a parenthesis: `+44 …`, `(+44) …`, `0044 …`. */
+const INTERNATIONAL = /^[(\s]*(\+|00)/
+
+/**
+ * E.164 (`+`, country code, subscriber number), without guessing: a number
+ * written with `+` or `00` (the international call prefix) is read as written;
+ * any other is read in the Default Phone Country, and without one it is dropped,
+ * since its digits could belong to several countries (`201-555-0123` is a US
+ * number, and also `+20 15550123`, Egyptian).
+ */
+export function readPhone(text: string, phoneCountry: PhoneCountry): Reading {
+  if (isSha256Hex(text)) return { value: text.toLowerCase() }
+  if (!/\d/.test(text)) return { dropped: DROP_REASONS.notAPhoneNumber }
+  const international = INTERNATIONAL.exec(text)
+  if (international) return possibleE164(`+${text.slice(international[0].length)}`)
+  if (!phoneCountry.country) {
+    return {
+      dropped: phoneCountry.invalidSetting ? DROP_REASONS.phoneCountrySettingInvalid : DROP_REASONS.phoneWithoutCountry
+    }
+  }
+  return possibleE164(text, phoneCountry.country)
+}
+
+function possibleE164(text: string, country?: CountryCode): Reading {
+  const phone = parsePhoneNumberFromString(text, country)
+  return phone && phone.isPossible() ? { value: phone.number } : { dropped: DROP_REASONS.notAPhoneNumber }
+}
+
+/** The hashes to send for one identifier field, and what was dropped from it. */
+export interface HashedIdentifiers {
+  hashes: string[]
+  dropped: string[]
 }
 
 /**
- * Hashes each value after normalizing it. Values already hashed are kept
- * (lowercased), empty ones and ones that normalize to nothing are dropped, and
- * duplicates after normalization are sent once.
+ * Hashes each value the field holds. Values already hashed are kept (lowercased),
+ * empty ones are not values, and duplicates after normalization are sent once.
  */
-export function hashIdentifiers(values: readonly unknown[] | undefined, normalize: Normalize): string[] {
+function hashIdentifiers(
+  field: string,
+  values: readonly unknown[] | undefined,
+  read: (text: string) => Reading,
+  normalize?: (value: string) => string
+): HashedIdentifiers {
   const hashes = new Set<string>()
-  for (const value of values ?? []) {
-    if (typeof value !== 'string' && typeof value !== 'number') continue
-    const text = String(value).trim()
-    if (!text) continue
-    if (isSha256Hex(text)) {
-      hashes.add(text.toLowerCase())
-      continue
+  const dropped: string[] = []
+  ;(values ?? []).forEach((value, position) => {
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      if (value !== undefined && value !== null) dropped.push(droppedNote(field, position, DROP_REASONS.notText))
+      return
     }
-    const normalized = normalize(text)
-    if (normalized) hashes.add(sha256Hex(normalized))
-  }
-  return [...hashes]
+    const text = String(value).trim()
+    if (!text) return
+    const reading = read(text)
+    if ('dropped' in reading) dropped.push(droppedNote(field, position, reading.dropped))
+    else hashes.add(processHashing(reading.value, 'sha256', 'hex', normalize))
+  })
+  return { hashes: [...hashes], dropped }
 }
 
-export const hashEmails = (values: readonly unknown[] | undefined): string[] => hashIdentifiers(values, normalizeEmail)
+export const hashEmails = (values: readonly unknown[] | undefined): HashedIdentifiers =>
+  hashIdentifiers('email_addresses', values, readEmail, normalizeEmail)
 
-export const hashExternalIds = (values: readonly unknown[] | undefined): string[] =>
-  hashIdentifiers(values, normalizeExternalId)
+export const hashExternalIds = (values: readonly unknown[] | undefined): HashedIdentifiers =>
+  hashIdentifiers('external_ids', values, readExternalId, normalizeExternalId)
 
-export const hashPhones = (values: readonly unknown[] | undefined, defaultCountry?: CountryCode): string[] =>
-  hashIdentifiers(values, (raw) => normalizePhone(raw, defaultCountry))
+export const hashPhones = (values: readonly unknown[] | undefined, phoneCountry: PhoneCountry = {}): HashedIdentifiers =>
+  hashIdentifiers('phone_numbers', values, (text) => readPhone(text, phoneCountry))

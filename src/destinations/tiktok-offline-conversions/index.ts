@@ -4,6 +4,7 @@ import trackPaymentOfflineConversion from './trackPaymentOfflineConversion'
 import trackNonPaymentOfflineConversion from './trackNonPaymentOfflineConversion'
 import { presets } from './presets'
 import { checkCredentials } from './credentials'
+import { PHONE_COUNTRIES } from './phone-countries'
 
 const destination: DestinationDefinition<Settings> = {
   name: 'TikTok Offline Conversions',
@@ -32,7 +33,8 @@ const destination: DestinationDefinition<Settings> = {
         label: 'Default Phone Country',
         type: 'string',
         description:
-          'The ISO 3166 alpha-2 code (for example US or GB) of the country of phone numbers written without a country code. When empty, such numbers are read as if their digits began with the country code.'
+          'The country of phone numbers written without a country code (without + or 00): they are read as national numbers of this country. When empty, such numbers cannot be put in international form and are dropped (each event says so); numbers with a country code are always read as written.',
+        choices: PHONE_COUNTRIES.map(([code, name]) => ({ label: `${name} (${code})`, value: code }))
       }
     },
     testAuthentication: async (request, { settings }) => {

@@ -141,7 +141,7 @@ describe('accepting a good request', () => {
   it('accepts 1,000 events, events without event_id, and a minimal event', async () => {
     const sandbox = await start()
     const thousand = Array.from({ length: 1000 }, (_, i) => goodEvent(`evt-${i}`))
-    const minimal = { event: 'Contact', event_time: NOW_SECONDS, user: { external_id: [sha256('u')] } }
+    const minimal = { event: 'Contact', event_time: NOW_SECONDS, user: { phone: [sha256('+14155550132')] } }
 
     expect(await track(sandbox, goodBody(thousand))).toMatchObject({ code: 0 })
     expect(await track(sandbox, goodBody([minimal]))).toMatchObject({ code: 0 })
@@ -316,12 +316,32 @@ describe("TikTok's rules, each with its code and a message naming the field", ()
     [
       'no identifier',
       goodBody([{ event: 'Contact', event_time: NOW_SECONDS, user: { ttclid: 'E.C.P.abc' } }]),
-      'data[0].user: must contain at least one of email, phone, external_id'
+      'data[0].user: must contain email or phone: offline events are matched by email or phone only'
+    ],
+    [
+      'an external ID alone',
+      goodBody([{ event: 'Contact', event_time: NOW_SECONDS, user: { external_id: [sha256('user-123')] } }]),
+      'data[0].user: must contain email or phone: offline events are matched by email or phone only'
     ],
     [
       'no user',
       goodBody([eventWith(['user'], undefined)]),
-      'data[0].user: is required: at least one of email, phone, external_id'
+      'data[0].user: is required: at least one of email, phone'
+    ],
+    [
+      'an event name offline event sets do not accept',
+      goodBody([goodEvent('a'), eventWith(['event'], 'Purchase')]),
+      'data[1].event: must be a standard event supported by offline event sets'
+    ],
+    [
+      'an event older than 28 days',
+      goodBody([eventWith(['event_time'], NOW_SECONDS - 28 * 86400 - 1)]),
+      'data[0].event_time: must be within the last 28 days (the attribution window of offline events)'
+    ],
+    [
+      'an event from 1970',
+      goodBody([eventWith(['event_time'], 20250501)]),
+      'data[0].event_time: must be within the last 28 days (the attribution window of offline events)'
     ],
     [
       'no event name',
@@ -363,7 +383,7 @@ describe("TikTok's rules, each with its code and a message naming the field", ()
     [
       'a negative quantity',
       goodBody([eventWith(['properties', 'contents'], [{ content_id: 'p1', quantity: -1 }])]),
-      'data[0].properties.contents[0].quantity: must be a non-negative integer, got a negative number'
+      'data[0].properties.contents[0].quantity: must be a number, 0 or more, got a negative number'
     ],
     [
       'a price as a string',
@@ -424,9 +444,18 @@ describe("TikTok's rules, each with its code and a message naming the field", ()
     })
   })
 
-  it('accepts an event up to 5 minutes ahead', () => {
-    const event = eventWith(['event_time'], NOW_SECONDS + 300)
-    expect(validateTrackRequest(goodBody([event]), { nowSeconds: NOW_SECONDS })).toMatchObject({ ok: true })
+  it('accepts an event up to 5 minutes ahead, and up to 28 days old', () => {
+    for (const time of [NOW_SECONDS + 300, NOW_SECONDS - 28 * 86400]) {
+      const event = eventWith(['event_time'], time)
+      expect(validateTrackRequest(goodBody([event]), { nowSeconds: NOW_SECONDS })).toMatchObject({ ok: true })
+    }
+  })
+
+  it('accepts every offline standard event, a fractional quantity, and an email without a phone', () => {
+    const names = ['CompletePayment', 'PlaceAnOrder', 'Contact', 'Subscribe', 'SubmitForm', 'CompleteRegistration', 'AddPaymentInfo', 'InitiateCheckout', 'AddToCart', 'AddToWishlist', 'ViewContent', 'ClickButton', 'Search', 'Download']
+    const events: Json[] = names.map((name) => ({ ...(eventWith(['event'], name) as Record<string, Json>), user: { email: [sha256('jane.doe@example.com')] } }))
+    events.push(eventWith(['properties', 'contents'], [{ content_id: 'apples', quantity: 2.5, price: 3.2 }]))
+    expect(validateTrackRequest(goodBody(events), { nowSeconds: NOW_SECONDS })).toMatchObject({ ok: true })
   })
 })
 

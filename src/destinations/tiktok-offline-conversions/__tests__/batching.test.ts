@@ -80,7 +80,7 @@ describe('a bad event costs only itself', () => {
     const bodies = tiktokAnswering(() => [200, OK])
     const events = [
       contact('good-1'),
-      contact('no-identifier', { userId: null, context: { traits: {} } }),
+      contact('no-identifier', { context: { traits: {} } }),
       contact('bad-time', { timestamp: 'yesterday' }),
       contact('good-2'),
       offlineEvent('Callback Started', { currency: 'dollars' }, { messageId: 'bad-currency' }),
@@ -96,13 +96,14 @@ describe('a bad event costs only itself', () => {
         status: 400,
         errortype: 'PAYLOAD_VALIDATION_FAILED',
         errormessage:
-          'No identifier: at least one of email_addresses, phone_numbers or external_ids must hold a usable value (phone numbers that cannot be read as E.164 are dropped)',
+          'email_addresses, phone_numbers: no usable email address or phone number; TikTok matches offline events by email or phone only, so an external ID alone cannot be matched',
         errorreporter: 'INTEGRATIONS'
       },
       {
         status: 400,
         errortype: 'PAYLOAD_VALIDATION_FAILED',
-        errormessage: 'timestamp: must be an ISO 8601 date or a Unix time in seconds or milliseconds',
+        errormessage:
+          'timestamp: must be an ISO 8601 date (UTC when it has no offset) or a Unix time in seconds or milliseconds',
         errorreporter: 'INTEGRATIONS'
       },
       { status: 200, sent: tiktokContact('good-2'), body: OK_SUMMARY },
@@ -116,21 +117,43 @@ describe('a bad event costs only itself', () => {
     ])
   })
 
-  test('an event whose mapping yields an empty event name is refused alone', async () => {
+  test('an event whose mapping yields a name that is not an offline standard event is refused alone', async () => {
     const bodies = tiktokAnswering(() => [200, OK])
-    const { multistatus } = await sendBatch([contact('no-event', { properties: { skip: true } }), contact('good')], {
+    const { multistatus } = await sendBatch([contact('purchase', { properties: { web: true } }), contact('good')], {
       ...MAPPING,
-      event: { '@if': { exists: { '@path': '$.properties.skip' }, then: '', else: 'Contact' } }
+      event: { '@if': { exists: { '@path': '$.properties.web' }, then: 'Purchase', else: 'Contact' } }
     })
     expect(bodies).toEqual([trackBody([tiktokContact('good')])])
     expect(multistatus).toEqual([
       {
         status: 400,
         errortype: 'PAYLOAD_VALIDATION_FAILED',
-        errormessage: 'event: must not be empty',
+        errormessage: expect.stringMatching(/^Event Name must be one of: "CompletePayment", "PlaceAnOrder", /),
         errorreporter: 'INTEGRATIONS'
       },
       { status: 200, sent: tiktokContact('good'), body: OK_SUMMARY }
+    ])
+  })
+
+  test('what was dropped from a delivered event is in its success entry, by field and position', async () => {
+    tiktokAnswering(() => [200, OK])
+    const settings = { accessToken: SETTINGS.accessToken, eventSetID: SETTINGS.eventSetID }
+    const testDestination = createTestIntegration(definition)
+    await testDestination.testBatchAction(ACTION, {
+      events: [
+        contact('with-national-phone', { context: { traits: { email: 'jane.doe@example.com', phone: ['+1 415 555 0132', '201-555-0123'] } } }),
+        contact('clean', { context: { traits: { email: 'jane.doe@example.com', phone: '+1 415 555 0132' } } })
+      ],
+      mapping: MAPPING,
+      settings
+    })
+    expect(testDestination.results[0].multistatus).toEqual([
+      {
+        status: 200,
+        sent: tiktokContact('with-national-phone'),
+        body: { ...OK_SUMMARY, dropped: ['phone_numbers[1]: no country code and no Default Phone Country'] }
+      },
+      { status: 200, sent: tiktokContact('clean'), body: OK_SUMMARY }
     ])
   })
 
@@ -255,17 +278,75 @@ describe('TikTok refuses a request as invalid: the offending events are found by
     })
   })
 
-  test(`splitting stops after ${MAX_SPLIT_REQUESTS} extra requests; what is left is reported, never dropped`, async () => {
+  test(`splitting stops after ${MAX_SPLIT_REQUESTS} extra requests; what is left is retryable, never refused for good`, async () => {
     // Every event is refused: isolating all of them would take 1,999 requests.
     const bodies = tiktokAnswering(() => [200, REFUSAL])
     const { multistatus } = await sendBatch(ids(1000).map((id) => contact(id)))
 
     expect(bodies.length).toBe(1 + MAX_SPLIT_REQUESTS)
     expect(multistatus).toHaveLength(1000)
-    expect(multistatus.every((m) => m.status === 400)).toBe(true)
-    const messages = new Set(multistatus.map((m) => ('errormessage' in m ? m.errormessage : '')))
-    expect([...messages].every((m) => m.startsWith('TikTok refused the request: Invalid value in data (code 40002, request_id req-bad)'))).toBe(true)
-    expect([...messages].some((m) => m.includes(`could not be isolated within ${MAX_SPLIT_REQUESTS} extra requests`))).toBe(true)
+    const isolated = multistatus.filter((m) => m.status === 400)
+    const undetermined = multistatus.filter((m) => m.status === 500)
+    expect(isolated.length + undetermined.length).toBe(1000)
+    // Only a request of one event can be blamed on that event.
+    const singles = bodies.filter((body) => body.data.length === 1).length
+    expect(isolated).toHaveLength(singles)
+    for (const entry of isolated) {
+      expect(entry).toMatchObject({ errortype: 'BAD_REQUEST', errormessage: 'TikTok refused the request: Invalid value in data (code 40002, request_id req-bad)' })
+    }
+    for (const entry of undetermined) {
+      expect(entry).toMatchObject({
+        errortype: 'RETRYABLE_ERROR',
+        errormessage: expect.stringMatching(
+          new RegExp(
+            `^TikTok refused the request: Invalid value in data \\(code 40002, request_id req-bad\\) \\(refused together with \\d+ other events; the offending ones were not isolated within ${MAX_SPLIT_REQUESTS} extra requests, so this is retryable: a retry holds fewer of them\\)$`
+          )
+        )
+      })
+    }
+  })
+
+  test('5 bad events among 1,000: no valid event is refused for good, and retries deliver every one of them once', async () => {
+    const bad = new Set(['msg-3', 'msg-250', 'msg-251', 'msg-600', 'msg-999'])
+    const accepted = new Map<string, number>()
+    const bodies = tiktokAnswering((body) => {
+      if (body.data.some((e) => bad.has(e.event_id))) return [200, REFUSAL]
+      for (const e of body.data) accepted.set(e.event_id, (accepted.get(e.event_id) ?? 0) + 1)
+      return [200, OK]
+    })
+
+    // As Segment does: re-send only the events whose status is retryable, until none is.
+    let pending = ids(1000)
+    const refused = new Set<string>()
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      expect(attempt).toBeLessThanOrEqual(5)
+      const { multistatus } = await sendBatch(pending.map((id) => contact(id)))
+      const retry: string[] = []
+      multistatus.forEach((entry, i) => {
+        if (entry.status === 400) refused.add(pending[i])
+        else if (entry.status === 500) retry.push(pending[i])
+        else expect(entry.status).toBe(200)
+      })
+      pending = retry
+    }
+
+    expect([...refused].sort()).toEqual([...bad].sort())
+    expect(accepted.size).toBe(995)
+    expect([...accepted.values()].every((count) => count === 1)).toBe(true)
+    expect(bodies.length).toBeGreaterThan(1)
+  })
+
+  test.each([
+    ['40061 (batch size)', 200, { code: 40061, message: 'Invalid batch size', request_id: 'req-size' }, 'TikTok refused the request: Invalid batch size (code 40061, request_id req-size)'],
+    ['40063 (partner name)', 200, { code: 40063, message: 'Invalid partner name', request_id: 'req-partner' }, 'TikTok refused the request: Invalid partner name (code 40063, request_id req-partner)'],
+    ['HTTP 413', 413, { message: 'Payload Too Large', request_id: 'req-413' }, 'TikTok answered HTTP 413: Payload Too Large (request_id req-413)']
+  ])('a request-level refusal, %s, is not split: one request, every event gets it', async (_, httpStatus, body, message) => {
+    const bodies = tiktokAnswering(() => [httpStatus, body])
+    const { multistatus } = await sendBatch(ids(1000).map((id) => contact(id)))
+    expect(bodies).toHaveLength(1)
+    expect(new Set(multistatus.map((m) => JSON.stringify([m.status, 'errormessage' in m ? m.errormessage : ''])))).toEqual(
+      new Set([JSON.stringify([400, message])])
+    )
   })
 
   test('a half answered retryable while splitting keeps its retryable status', async () => {

@@ -1,15 +1,25 @@
-import { hashEmails, hashExternalIds, hashPhones, normalizePhone, toCountryCode } from '../identity'
+import { hashEmails, hashExternalIds, hashPhones, readPhone, readPhoneCountrySetting, toCountryCode } from '../identity'
+import { processHashing } from '../hashing'
+import { PHONE_COUNTRIES } from '../phone-countries'
+import { getCountries } from 'libphonenumber-js'
 
 // Expected hashes computed outside this code: printf '%s' '<value>' | sha256sum
 const SHA = {
   janeEmail: '86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d', // jane.doe@example.com
   us4155550132: '9e1919ad78a34fd67a84bfbcf2fea14074065517bea32e92924771c3f92e5462', // +14155550132
+  us2015550123: 'e7e096141fe6290f8c04e20b51a686070a9c40f7f304667849b430645aaaf07d', // +12015550123
   gb2079460958: 'f0bf0228144d9fe2bdf1da2d8ca698f17bf1410ee688b075c27062e47b6f0b6d', // +442079460958
   gb7700900123: 'a8acc3a90a7b4e4dc65e93db9240ed26523050ef754d63b75b5161de76781436', // +447700900123
   us2125550143: 'c72f6a6f4d807dea504b0e3fd978b80befcf5026f427a2e16b9f0c80b37fcf32', // +12125550143
   fr142685300: 'd5ea703c4c3f131accc68351466f2bdfa55506ca1b6d3b58a0202b29b5d82b46', // +33142685300
-  user123: 'fcdec6df4d44dbc637c7c5b58efface52a7f8a88535423430255be0bb89bedd8' // user-123
+  user123: 'fcdec6df4d44dbc637c7c5b58efface52a7f8a88535423430255be0bb89bedd8', // user-123
+  number42: '73475cb40a568e8da8a045ced110137e159f890ac4da883b6b17dc651b3a8049', // 42
+  // user-9e1919ad78a34fd67a84bfbcf2fea14074065517bea32e92924771c3f92e5462 (64 hex characters after a prefix)
+  almostHash: '8bd3ada4f38ec54012e80fbc676aa59f51fadbe03fe6ad74d079ce4b7df48c91'
 }
+
+const US = { country: 'US' as const }
+const NO_COUNTRY = 'no country code and no Default Phone Country'
 
 describe('email addresses are trimmed, lowercased and SHA-256 hashed', () => {
   test.each([
@@ -18,98 +28,172 @@ describe('email addresses are trimmed, lowercased and SHA-256 hashed', () => {
     ['  JANE.DOE@EXAMPLE.COM  '],
     ['\tjane.doe@example.com\n']
   ])('%j', (written) => {
-    expect(hashEmails([written])).toEqual([SHA.janeEmail])
+    expect(hashEmails([written])).toEqual({ hashes: [SHA.janeEmail], dropped: [] })
   })
 
   test('the same address written differently is sent once', () => {
-    expect(hashEmails(['jane.doe@example.com', ' Jane.Doe@example.COM', 'JANE.DOE@EXAMPLE.COM'])).toEqual([SHA.janeEmail])
+    expect(hashEmails(['jane.doe@example.com', ' Jane.Doe@example.COM', 'JANE.DOE@EXAMPLE.COM']).hashes).toEqual([
+      SHA.janeEmail
+    ])
   })
 
-  test('empty and blank values are ignored', () => {
-    expect(hashEmails(['', '   ', 'jane.doe@example.com'])).toEqual([SHA.janeEmail])
-    expect(hashEmails(['', ' '])).toEqual([])
-    expect(hashEmails(undefined)).toEqual([])
+  test('empty and blank values are not values: ignored, not reported', () => {
+    expect(hashEmails(['', '   ', 'jane.doe@example.com'])).toEqual({ hashes: [SHA.janeEmail], dropped: [] })
+    expect(hashEmails(['', ' '])).toEqual({ hashes: [], dropped: [] })
+    expect(hashEmails(undefined)).toEqual({ hashes: [], dropped: [] })
+  })
+
+  test('a value that is not an email address is dropped, by position, without the value', () => {
+    expect(hashEmails(['n/a', 'jane.doe@example.com', 'jane doe@example.com', 'jane@localhost'])).toEqual({
+      hashes: [SHA.janeEmail],
+      dropped: [
+        'email_addresses[0]: not an email address',
+        'email_addresses[2]: not an email address',
+        'email_addresses[3]: not an email address'
+      ]
+    })
   })
 
   test('a value already hashed is sent as it is, lowercased, never hashed twice', () => {
-    expect(hashEmails([SHA.janeEmail.toUpperCase()])).toEqual([SHA.janeEmail])
-    expect(hashEmails([SHA.janeEmail, 'jane.doe@example.com'])).toEqual([SHA.janeEmail])
+    expect(hashEmails([SHA.janeEmail.toUpperCase()]).hashes).toEqual([SHA.janeEmail])
+    expect(hashEmails([SHA.janeEmail, 'jane.doe@example.com']).hashes).toEqual([SHA.janeEmail])
   })
 })
 
-describe('phone numbers are normalized to E.164, then hashed', () => {
+describe('phone numbers are normalized to E.164 without guessing, then hashed', () => {
   test.each([
-    // written form, default country, E.164
+    // written form, Default Phone Country, E.164
     ['+1 (415) 555-0132', undefined, '+14155550132'],
     ['+1.415.555.0132', undefined, '+14155550132'],
-    ['1-415-555-0132', undefined, '+14155550132'],
-    ['14155550132', undefined, '+14155550132'],
+    ['(+1) 415 555 0132', undefined, '+14155550132'],
     ['(415) 555-0132', 'US', '+14155550132'],
     ['415.555.0132', 'US', '+14155550132'],
     ['1 (415) 555-0132', 'US', '+14155550132'],
+    ['1-415-555-0132', 'US', '+14155550132'],
+    ['201-555-0123', 'US', '+12015550123'],
     ['0044 20 7946 0958', undefined, '+442079460958'],
+    ['0044 20 7946 0958', 'US', '+442079460958'],
     ['020 7946 0958', 'GB', '+442079460958'],
     ['+44 (0) 20 7946 0958', undefined, '+442079460958'],
     ['07700 900123', 'GB', '+447700900123'],
     ['+44 7700 900123', 'US', '+447700900123'],
-    ['01 42 68 53 00', 'FR', '+33142685300'],
-    ['33 1 42 68 53 00', undefined, '+33142685300']
-  ] as const)('%j (default country %s) → %s', (written, country, e164) => {
-    expect(normalizePhone(written, country)).toBe(e164)
+    ['01 42 68 53 00', 'FR', '+33142685300']
+  ] as const)('%j (Default Phone Country %s) → %s', (written, country, e164) => {
+    expect(readPhone(written, { country })).toEqual({ value: e164 })
   })
 
-  test('numbers without a country code are read in the default country, else as starting with it', () => {
-    expect(hashPhones(['(415) 555-0132'], 'US')).toEqual([SHA.us4155550132])
-    // Without a default country the digits are read as +41 55 550 132, which is not a possible Swiss number: dropped.
-    expect(normalizePhone('(415) 555-0132')).toBeUndefined()
-    expect(normalizePhone('1 (415) 555-0132')).toBe('+14155550132')
+  test.each([
+    // Read as if the digits began with a country code, these were valid numbers elsewhere: +20 (Egypt), +32 (Belgium).
+    ['201-555-0123'],
+    ['(321) 555-0123'],
+    ['14155550132'],
+    ['33 1 42 68 53 00']
+  ])('%j without a country code or Default Phone Country is dropped, not guessed', (written) => {
+    expect(readPhone(written, {})).toEqual({ dropped: NO_COUNTRY })
   })
 
-  test('the default country does not override a number that has its own country code', () => {
-    expect(hashPhones(['+44 20 7946 0958'], 'US')).toEqual([SHA.gb2079460958])
+  test('a Default Phone Country setting that is not a country counts as unset, and the reason says so', () => {
+    expect(readPhoneCountrySetting('Narnia')).toEqual({ invalidSetting: true })
+    expect(hashPhones(['201-555-0123', '+1 415 555 0132'], readPhoneCountrySetting('Narnia'))).toEqual({
+      hashes: [SHA.us4155550132],
+      dropped: [
+        'phone_numbers[0]: no country code, and the Default Phone Country setting is not a country code this destination knows'
+      ]
+    })
+  })
+
+  test('the Default Phone Country setting: a known ISO 3166 alpha-2 code in any case, or nothing', () => {
+    expect(readPhoneCountrySetting(' gb ')).toEqual({ country: 'GB' })
+    expect(readPhoneCountrySetting(undefined)).toEqual({})
+    expect(readPhoneCountrySetting('  ')).toEqual({})
+    expect(toCountryCode('USA')).toBeUndefined()
+  })
+
+  test('numbers without a country code are read in the Default Phone Country', () => {
+    expect(hashPhones(['(415) 555-0132', '201-555-0123'], US)).toEqual({
+      hashes: [SHA.us4155550132, SHA.us2015550123],
+      dropped: []
+    })
+  })
+
+  test('without it, they are dropped and said so by position; numbers with a country code still go', () => {
+    expect(hashPhones(['201-555-0123', '+1 212 555 0143', '(321) 555-0123'])).toEqual({
+      hashes: [SHA.us2125550143],
+      dropped: [`phone_numbers[0]: ${NO_COUNTRY}`, `phone_numbers[2]: ${NO_COUNTRY}`]
+    })
+  })
+
+  test('the Default Phone Country does not override a number that has its own country code', () => {
+    expect(hashPhones(['+44 20 7946 0958'], US).hashes).toEqual([SHA.gb2079460958])
   })
 
   test('the same number in several written forms is sent once', () => {
-    expect(hashPhones(['+1 (415) 555-0132', '415.555.0132', '1-415-555-0132', ' 4155550132 '], 'US')).toEqual([
+    expect(hashPhones(['+1 (415) 555-0132', '415.555.0132', '1-415-555-0132', ' 4155550132 '], US).hashes).toEqual([
       SHA.us4155550132
     ])
   })
 
   test('several numbers keep their order', () => {
-    expect(hashPhones(['+1 212 555 0143', '+44 7700 900123'])).toEqual([SHA.us2125550143, SHA.gb7700900123])
+    expect(hashPhones(['+1 212 555 0143', '+44 7700 900123']).hashes).toEqual([SHA.us2125550143, SHA.gb7700900123])
   })
 
-  test('values that cannot be a phone number are dropped', () => {
-    expect(hashPhones(['n/a', 'call me', '123', '+999 123', '', '   '], 'US')).toEqual([])
-    expect(hashPhones(['unknown', '+33 1 42 68 53 00'])).toEqual([SHA.fr142685300])
+  test('values that cannot be a phone number are dropped, by position', () => {
+    expect(hashPhones(['n/a', 'call me', '123', '+999 123', '', '   '], US)).toEqual({
+      hashes: [],
+      dropped: [0, 1, 2, 3].map((position) => `phone_numbers[${position}]: not a possible phone number`)
+    })
+    expect(hashPhones(['unknown', '+33 1 42 68 53 00'])).toEqual({
+      hashes: [SHA.fr142685300],
+      dropped: ['phone_numbers[0]: not a possible phone number']
+    })
   })
 
-  test('a value already hashed is sent as it is, lowercased', () => {
-    expect(hashPhones([SHA.us4155550132.toUpperCase()], 'US')).toEqual([SHA.us4155550132])
+  test('a value already hashed is sent as it is, lowercased, with or without a Default Phone Country', () => {
+    expect(hashPhones([SHA.us4155550132.toUpperCase()], US).hashes).toEqual([SHA.us4155550132])
+    expect(hashPhones([SHA.us4155550132]).hashes).toEqual([SHA.us4155550132])
   })
 })
 
 describe('external IDs are trimmed, lowercased and hashed', () => {
   test.each([['user-123'], [' USER-123 '], ['User-123']])('%j', (written) => {
-    expect(hashExternalIds([written])).toEqual([SHA.user123])
+    expect(hashExternalIds([written])).toEqual({ hashes: [SHA.user123], dropped: [] })
   })
 
   test('numbers are identifiers too; duplicates and empties are dropped', () => {
-    expect(hashExternalIds([123, '123', ' ', ''])).toEqual([
-      'a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3' // printf 123 | sha256sum
-    ])
+    expect(hashExternalIds([42, '42', ' ', '']).hashes).toEqual([SHA.number42])
+  })
+
+  test('a value that is not text or a number is dropped and said so', () => {
+    expect(hashExternalIds([{ id: 1 }, 'user-123', null])).toEqual({
+      hashes: [SHA.user123],
+      dropped: ['external_ids[0]: not text or a number']
+    })
   })
 })
 
-describe('default phone country setting', () => {
-  test('accepts ISO 3166 alpha-2 codes in any case', () => {
-    expect(toCountryCode(' gb ')).toBe('GB')
-    expect(toCountryCode('US')).toBe('US')
+describe('already hashed means exactly 64 hex characters', () => {
+  test('a value that merely contains 64 hex characters is hashed like any other', () => {
+    const almost = `user-${SHA.us4155550132}`
+    expect(hashExternalIds([almost]).hashes).toEqual([SHA.almostHash])
+    expect(hashExternalIds([`${SHA.us4155550132}0`]).hashes).not.toEqual([`${SHA.us4155550132}0`])
+    expect(hashExternalIds([SHA.us4155550132.slice(1)]).hashes).not.toEqual([SHA.us4155550132.slice(1)])
   })
 
-  test('rejects anything else', () => {
-    expect(toCountryCode('USA')).toBeUndefined()
-    expect(toCountryCode('United Kingdom')).toBeUndefined()
-    expect(toCountryCode('')).toBeUndefined()
+  test("processHashing behaves as Segment's: a hash passes unchanged, blank is empty, else normalize then SHA-256", () => {
+    const upper = SHA.janeEmail.toUpperCase()
+    expect(processHashing(upper, 'sha256', 'hex', (value) => value.toLowerCase())).toBe(upper)
+    expect(processHashing('  ', 'sha256', 'hex')).toBe('')
+    expect(processHashing(' Jane.Doe@Example.com ', 'sha256', 'hex', (value) => value.trim().toLowerCase())).toBe(
+      SHA.janeEmail
+    )
+    expect(processHashing('user-123', 'sha256', 'hex')).toBe(SHA.user123)
+  })
+})
+
+describe("the Default Phone Country setting's choices", () => {
+  test('are exactly the countries the phone library knows, each once', () => {
+    const codes = PHONE_COUNTRIES.map(([code]) => code)
+    expect([...codes].sort()).toEqual([...getCountries()].sort())
+    expect(new Set(codes).size).toBe(codes.length)
   })
 })

@@ -24,7 +24,7 @@ const CASES: Record<string, { event: SegmentEvent; expected: Record<string, unkn
     expected: {
       event: 'CompletePayment',
       event_time: EVENT_TIME,
-      event_id: 'msg-order-completed',
+      event_id: 'POS-50314', // the order ID: it survives re-syncs, messageIds do not
       user: USER,
       properties: {
         contents: ORDER_COMPLETED_CONTENTS,

@@ -13,7 +13,8 @@ import {
 import type { CountryCode } from 'libphonenumber-js'
 import definition from '../index'
 import { PRESET_EVENTS, presets } from '../presets'
-import { hashEmails, hashExternalIds, hashPhones, isSha256Hex, normalizePhone } from '../identity'
+import { hashEmails, hashExternalIds, hashPhones, readPhone } from '../identity'
+import { isSha256Hex } from '../hashing'
 import { validateTrackRequest } from '../../../sandbox/rules'
 import { SETTINGS, TIKTOK, TRACK_PATH } from './__helpers__/fixtures'
 import {
@@ -119,12 +120,10 @@ function fieldsOf(action: ActionKey): Record<string, InputField> {
  * shapes, all anchored at the start of the message (or of each sentence, for
  * actions-core's schema messages):
  *
- * 1. The destination's own PayloadValidationError: "<field key>: <rule>"
- *    ("currency: must be a 3-letter…", "timestamp: must not be in the future",
- *    "contents[2].quantity: must be a whole number…"),
- *    or "defaultPhoneCountry setting: <rule>".
- * 2. The destination's "No identifier: at least one of email_addresses,
- *    phone_numbers or external_ids …", which names the three fields.
+ * 1. The destination's own PayloadValidationError: "<field key>[, <field key>…]: <rule>"
+ *    ("currency: must be a 3-letter…", "timestamp: outside TikTok's attribution window…",
+ *    "contents[2].quantity: must be a number, 0 or more", "email_addresses, phone_numbers: no usable…").
+ * 2. (kept for the numbering below)
  * 3. actions-core's schema validation (ajv-human-errors); the message is one or
  *    more sentences, each of which must be one of:
  *    a. "The root value is missing the required field '<field key>'."
@@ -142,9 +141,8 @@ function fieldNamer(action: ActionKey): (message: string) => boolean {
     for (const sub of Object.values(field.properties ?? {})) labels.add(sub.label)
   }
   const ownMessage = (message: string): boolean => {
-    const own = /^(\w+)(?:\[\d+\]\.\w+)?(?: setting)?: \S/.exec(message)
-    if (own && (keys.has(own[1]) || own[1] === 'defaultPhoneCountry')) return true
-    return message.startsWith('No identifier: at least one of email_addresses, phone_numbers or external_ids ')
+    const own = /^(\w+(?:, \w+)*)(?:\[\d+\]\.\w+)?: \S/.exec(message)
+    return own !== null && own[1].split(', ').every((key) => keys.has(key))
   }
   const schemaSentence = (sentence: string): boolean => {
     const missing = /^The root value is missing the required field '(\w+)'\.$/.exec(sentence)
@@ -659,9 +657,9 @@ describe('d. hashing', () => {
   test('a value already hashed (any case) is kept, lowercased, by every hasher', () => {
     fc.assert(
       fc.property(sha256Hex(), countryOrNone(), (hash, country) => {
-        const expected = [hash.toLowerCase()]
+        const expected = { hashes: [hash.toLowerCase()], dropped: [] }
         expect(hashEmails([hash])).toEqual(expected)
-        expect(hashPhones([hash], country)).toEqual(expected)
+        expect(hashPhones([hash], { country })).toEqual(expected)
         expect(hashExternalIds([hash])).toEqual(expected)
         expect(hashEmails([` ${hash}\n`])).toEqual(expected)
       }),
@@ -672,15 +670,34 @@ describe('d. hashing', () => {
   test('hashing twice is hashing once (emails, phones, external IDs), and every output is lowercase SHA-256 hex', () => {
     fc.assert(
       fc.property(identifierValues(), countryOrNone(), (values, country) => {
-        const emails = hashEmails(values)
-        const phones = hashPhones(values, country)
-        const ids = hashExternalIds(values)
-        expect(hashEmails(emails)).toEqual(emails)
-        expect(hashPhones(phones, country)).toEqual(phones)
-        expect(hashPhones(phones, undefined)).toEqual(phones)
-        expect(hashExternalIds(ids)).toEqual(ids)
+        const emails = hashEmails(values).hashes
+        const phones = hashPhones(values, { country }).hashes
+        const ids = hashExternalIds(values).hashes
+        expect(hashEmails(emails).hashes).toEqual(emails)
+        expect(hashPhones(phones, { country }).hashes).toEqual(phones)
+        expect(hashPhones(phones).hashes).toEqual(phones)
+        expect(hashExternalIds(ids).hashes).toEqual(ids)
         for (const hash of [...emails, ...phones, ...ids])
           expect(/^[0-9a-f]{64}$/.test(hash) && isSha256Hex(hash)).toBe(true)
+      }),
+      fcParameters(NUM_RUNS)
+    )
+  })
+
+  test('every value is either hashed or reported dropped by its position; blank values are neither', () => {
+    fc.assert(
+      fc.property(identifierValues(), countryOrNone(), (values, country) => {
+        for (const [field, result] of [
+          ['email_addresses', hashEmails(values)],
+          ['phone_numbers', hashPhones(values, { country })]
+        ] as const) {
+          const positions = result.dropped.map((note) => Number(/^\w+\[(\d+)\]: /.exec(note)?.[1]))
+          for (const [i, note] of result.dropped.entries()) expect(note.startsWith(`${field}[${positions[i]}]: `)).toBe(true)
+          const reported = new Set(positions)
+          const usable = values.filter((value, i) => !reported.has(i) && (typeof value === 'string' || typeof value === 'number') && String(value).trim() !== '')
+          expect(result.hashes.length).toBeLessThanOrEqual(usable.length)
+          if (usable.length > 0) expect(result.hashes.length).toBeGreaterThan(0)
+        }
       }),
       fcParameters(NUM_RUNS)
     )
@@ -692,9 +709,9 @@ describe('d. hashing', () => {
         emailAddress().chain((address) => fc.tuple(writtenFormOfEmail(address), writtenFormOfEmail(address))),
         ([a, b]) => {
           const expected = [sha256(a.normalized)]
-          expect(hashEmails([a.written])).toEqual(expected)
-          expect(hashEmails([b.written])).toEqual(expected)
-          expect(hashEmails([a.written, b.written])).toEqual(expected)
+          expect(hashEmails([a.written]).hashes).toEqual(expected)
+          expect(hashEmails([b.written]).hashes).toEqual(expected)
+          expect(hashEmails([a.written, b.written]).hashes).toEqual(expected)
         }
       ),
       fcParameters(NUM_RUNS)
@@ -707,8 +724,8 @@ describe('d. hashing', () => {
         fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,30}$/),
         fc.constantFrom('', ' ', '\t', '\n '),
         (id, pad) => {
-          expect(hashExternalIds([`${pad}${id.toUpperCase()}${pad}`])).toEqual([sha256(id)])
-          expect(hashExternalIds([id, id.toUpperCase()])).toEqual([sha256(id)])
+          expect(hashExternalIds([`${pad}${id.toUpperCase()}${pad}`]).hashes).toEqual([sha256(id)])
+          expect(hashExternalIds([id, id.toUpperCase()]).hashes).toEqual([sha256(id)])
         }
       ),
       fcParameters(NUM_RUNS)
@@ -720,6 +737,7 @@ describe('d. hashing', () => {
       fc.property(
         phoneNumber()
           .chain((n) => fc.tuple(writtenFormOfPhone(n), writtenFormOfPhone(n)))
+          .filter(([a, b]) => a.meaningfulDefaults.length > 0 && b.meaningfulDefaults.length > 0)
           .chain(([a, b]) =>
             fc.tuple(
               fc.constant(a),
@@ -734,17 +752,29 @@ describe('d. hashing', () => {
             written: a.written,
             form: a.form,
             country: countryA,
-            e164: normalizePhone(a.written, countryA)
+            reading: readPhone(a.written.trim(), { country: countryA })
           }).toEqual({
             written: a.written,
             form: a.form,
             country: countryA,
-            e164: a.number.e164
+            reading: { value: a.number.e164 }
           })
-          expect(hashPhones([a.written], countryA)).toEqual(expected)
-          expect(hashPhones([b.written], countryB)).toEqual(expected)
+          expect(hashPhones([a.written], { country: countryA }).hashes).toEqual(expected)
+          expect(hashPhones([b.written], { country: countryB }).hashes).toEqual(expected)
         }
       ),
+      fcParameters(NUM_RUNS)
+    )
+  })
+
+  test('no guessing: a number written without + or 00 is never sent without a Default Phone Country', () => {
+    fc.assert(
+      fc.property(writtenPhone(), (phone) => {
+        const international = /^[(\s]*(\+|00)/.test(phone.written.trim())
+        const result = hashPhones([phone.written])
+        if (international) expect(result.hashes).toEqual([sha256(phone.number.e164)])
+        else expect(result).toEqual({ hashes: [], dropped: ['phone_numbers[0]: no country code and no Default Phone Country'] })
+      }),
       fcParameters(NUM_RUNS)
     )
   })

@@ -3,6 +3,8 @@ import { createTestIntegration, type SegmentEvent } from '@segment/actions-core'
 import definition from '../index'
 import { presets } from '../presets'
 import { redactPersonalData } from '../privacy'
+import { checkCredentials } from '../credentials'
+import { readEventName } from '../offline-rules'
 import { EVENT_TIME, OK, ORDER_COMPLETED_PROPERTIES, SETTINGS, TIKTOK, TRACK_PATH, USER, offlineEvent, trackBody } from './__helpers__/fixtures'
 
 const testDestination = createTestIntegration(definition)
@@ -40,26 +42,38 @@ afterEach(() => {
   nock.enableNetConnect()
 })
 
-describe('identifiers: at least one must remain', () => {
-  test('an event with no usable identifier is rejected naming the three fields, and nothing is sent', async () => {
-    const event = offlineEvent('Callback Started', {}, { userId: null, context: { traits: { email: '  ', phone: 'n/a' } } })
+describe('matching keys: an event needs an email address or a phone number', () => {
+  test('an external ID alone is refused naming email_addresses and phone_numbers, and nothing is sent', async () => {
+    const event = offlineEvent('Callback Started', {}, { userId: 'User-123', context: { traits: {} } })
     await expect(sendContact(event)).rejects.toMatchObject({
       name: 'PayloadValidationError',
       status: 400,
       message:
-        'No identifier: at least one of email_addresses, phone_numbers or external_ids must hold a usable value (phone numbers that cannot be read as E.164 are dropped)'
+        'email_addresses, phone_numbers: no usable email address or phone number; TikTok matches offline events by email or phone only, so an external ID alone cannot be matched'
     })
     expect(nock.pendingMocks()).toEqual([])
   })
 
-  test('a phone alone is enough', async () => {
-    const event = offlineEvent('Callback Started', {}, { userId: null, context: { traits: { phone: '415-555-0132' } } })
-    expect(await sentEvent(() => sendContact(event))).toEqual({
+  test('the refusal says what was dropped from them, by position, without the values', async () => {
+    const event = offlineEvent('Callback Started', {}, { context: { traits: { email: 'n/a', phone: '201-555-0123' } } })
+    const settings = { accessToken: SETTINGS.accessToken, eventSetID: SETTINGS.eventSetID }
+    await expect(sendContact(event, settings)).rejects.toMatchObject({
+      status: 400,
+      message:
+        'email_addresses, phone_numbers: no usable email address or phone number; TikTok matches offline events by email or phone only, so an external ID alone cannot be matched (dropped: email_addresses[0]: not an email address; phone_numbers[0]: no country code and no Default Phone Country)'
+    })
+  })
+
+  test('a phone alone is enough; external IDs given alongside are still sent, hashed', async () => {
+    const phoneOnly = offlineEvent('Callback Started', {}, { userId: null, context: { traits: { phone: '415-555-0132' } } })
+    expect(await sentEvent(() => sendContact(phoneOnly))).toEqual({
       event: 'Contact',
       event_time: EVENT_TIME,
       event_id: 'msg-callback-started',
       user: { phone: USER.phone }
     })
+    const withUserId = offlineEvent('Callback Started', {}, { context: { traits: { phone: '415-555-0132' } } })
+    expect((await sentEvent(() => sendContact(withUserId))).user).toEqual({ phone: USER.phone, external_id: USER.external_id })
   })
 
   test('properties win over context.traits, which win over traits', async () => {
@@ -74,58 +88,180 @@ describe('identifiers: at least one must remain', () => {
   })
 })
 
-describe('event_time', () => {
+describe('phones: read as written with + or 00, else in the Default Phone Country, never guessed', () => {
+  const NO_COUNTRY_SETTINGS = { accessToken: SETTINGS.accessToken, eventSetID: SETTINGS.eventSetID }
+
+  test.each([['201-555-0123'], ['(321) 555-0123']])(
+    'without the setting, %j is dropped (not read as +20 or +32), and the delivered event says so',
+    async (phone) => {
+      const event = offlineEvent('Callback Started', {}, { context: { traits: { email: 'jane.doe@example.com', phone } } })
+      nock(TIKTOK).post(TRACK_PATH).reply(200, OK)
+      const [response] = await sendContact(event, NO_COUNTRY_SETTINGS)
+      const sent = (response.options.json as { data: Record<string, unknown>[] }).data[0]
+      expect(sent.user).toEqual({ email: USER.email, external_id: USER.external_id })
+      const results = testDestination.results
+      expect(results[results.length - 1].data).toEqual({
+        code: 0,
+        message: 'OK',
+        request_id: OK.request_id,
+        dropped: ['phone_numbers[0]: no country code and no Default Phone Country']
+      })
+    }
+  )
+
+  test('with the setting, the same number is read as a national number of that country', async () => {
+    const event = offlineEvent('Callback Started', {}, { userId: null, context: { traits: { phone: '201-555-0123' } } })
+    expect((await sentEvent(() => sendContact(event, { ...SETTINGS, defaultPhoneCountry: 'US' }))).user).toEqual({
+      phone: ['e7e096141fe6290f8c04e20b51a686070a9c40f7f304667849b430645aaaf07d'] // printf +12015550123 | sha256sum
+    })
+  })
+
+  test('a Default Phone Country outside the choices (saved through an API) counts as unset: events still go, each says so', async () => {
+    const event = offlineEvent('Callback Started', {}, { context: { traits: { email: 'jane.doe@example.com', phone: '201-555-0123' } } })
+    nock(TIKTOK).post(TRACK_PATH).reply(200, OK)
+    await sendContact(event, { ...SETTINGS, defaultPhoneCountry: 'xq8Zr' })
+    const results = testDestination.results
+    expect(results[results.length - 1].data).toMatchObject({
+      dropped: [
+        'phone_numbers[0]: no country code, and the Default Phone Country setting is not a country code this destination knows'
+      ]
+    })
+  })
+})
+
+describe('event_time: ISO 8601 (UTC without an offset) or Unix time, from 28 days ago to 5 minutes ahead', () => {
+  const NOW = Math.floor(Date.now() / 1000)
+  const DAY = 24 * 3600
+  /** `2026-11-26T10:00:00` and its parts, for an instant `secondsAgo` before now (whole minutes). */
+  const isoParts = (secondsAgo: number) => {
+    const eventTime = Math.floor((NOW - secondsAgo) / 60) * 60
+    const iso = new Date(eventTime * 1000).toISOString()
+    return { eventTime, date: iso.slice(0, 10), time: iso.slice(11, 16) }
+  }
+  const { eventTime: T, date, time } = isoParts(2 * DAY)
+
   test.each([
-    ['ISO 8601 with offset', '2026-11-20T16:04:05+01:00', EVENT_TIME],
-    ['Unix seconds', String(EVENT_TIME), EVENT_TIME],
-    ['Unix milliseconds', String(EVENT_TIME * 1000 + 999), EVENT_TIME]
+    ['ISO 8601 with Z', `${date}T${time}:00Z`, T],
+    ['ISO 8601 without an offset is UTC', `${date}T${time}:00`, T],
+    ['without seconds', `${date}T${time}`, T],
+    ['with fractional seconds', `${date}T${time}:00.987654Z`, T],
+    ['with a space and lowercase z', `${date} ${time}:00z`, T],
+    ['an offset with a colon', `${date}T${time}:00+01:30`, T - 5400],
+    ['an offset without a colon', `${date}T${time}:00-0500`, T + 5 * 3600],
+    ['Unix seconds', String(T), T],
+    ['Unix milliseconds', String(T * 1000 + 999), T]
   ])('%s', async (_, timestamp, expected) => {
     const event = offlineEvent('Callback Started', {}, { timestamp })
     expect((await sentEvent(() => sendContact(event))).event_time).toBe(expected)
   })
 
+  test("an ISO 8601 time without an offset does not depend on the machine's time zone", async () => {
+    const saved = process.env.TZ
+    try {
+      process.env.TZ = 'America/Los_Angeles'
+      const event = offlineEvent('Callback Started', {}, { timestamp: `${date}T${time}:00` })
+      expect((await sentEvent(() => sendContact(event))).event_time).toBe(T)
+    } finally {
+      if (saved === undefined) delete process.env.TZ
+      else process.env.TZ = saved
+    }
+  })
+
   test('a number of seconds mapped from a property is read as seconds', async () => {
-    const event = offlineEvent('Callback Started', { called_at: EVENT_TIME })
+    const event = offlineEvent('Callback Started', { called_at: T })
     const send = () =>
       testDestination.testAction(NON_PAYMENT, {
         event,
         mapping: { ...presetMapping('Contact'), timestamp: { '@path': '$.properties.called_at' } },
         settings: SETTINGS
       })
-    expect((await sentEvent(send)).event_time).toBe(EVENT_TIME)
+    expect((await sentEvent(send)).event_time).toBe(T)
   })
 
-  test('a missing timestamp means now', async () => {
+  test.each([[undefined], ['   ']])('a missing or blank timestamp (%j) means now', async (timestamp) => {
     const before = Math.floor(Date.now() / 1000)
-    const event = offlineEvent('Callback Started', {}, { timestamp: undefined })
-    delete event.timestamp
-    const time = (await sentEvent(() => sendContact(event))).event_time as number
-    expect(time).toBeGreaterThanOrEqual(before)
-    expect(time).toBeLessThanOrEqual(Math.floor(Date.now() / 1000))
+    const event = offlineEvent('Callback Started', {}, {})
+    const { timestamp: _mapped, ...mapping } = presetMapping('Contact')
+    const send = () =>
+      testDestination.testAction(NON_PAYMENT, {
+        event,
+        mapping: timestamp === undefined ? mapping : { ...mapping, timestamp },
+        settings: SETTINGS
+      })
+    const sentTime = (await sentEvent(send)).event_time as number
+    expect(sentTime).toBeGreaterThanOrEqual(before)
+    expect(sentTime).toBeLessThanOrEqual(Math.floor(Date.now() / 1000))
   })
+
+  const UNREADABLE = 'timestamp: must be an ISO 8601 date (UTC when it has no offset) or a Unix time in seconds or milliseconds'
+  const OUTSIDE =
+    "timestamp: outside TikTok's attribution window, from 28 days ago to 5 minutes from now: TikTok neither matches nor reports offline events older than 28 days"
 
   test.each([
-    ['yesterday', 'timestamp: must be an ISO 8601 date or a Unix time in seconds or milliseconds'],
-    ['2026-13-45T00:00:00Z', 'timestamp: must be an ISO 8601 date or a Unix time in seconds or milliseconds'],
-    ['-5', 'timestamp: must be an ISO 8601 date or a Unix time in seconds or milliseconds'],
-    ['0', 'timestamp: must be a time after 1970-01-01'],
-    ['2099-01-01T00:00:00Z', 'timestamp: must not be in the future']
-  ])('%j is rejected: %s', async (timestamp, message) => {
+    ['yesterday', UNREADABLE],
+    ['2026-13-45T00:00:00Z', UNREADABLE],
+    [`${date.slice(0, 8)}32T10:00:00Z`, UNREADABLE],
+    ['2025-02-29T10:00:00Z', UNREADABLE],
+    [`${date}T24:00:00Z`, UNREADABLE],
+    [`${date}T${time}:00+25:00`, UNREADABLE],
+    ['-5', UNREADABLE],
+    ['0', OUTSIDE],
+    ['20250501', OUTSIDE],
+    [`${isoParts(29 * DAY).date}T${isoParts(29 * DAY).time}:00Z`, OUTSIDE],
+    [String(NOW - 29 * DAY), OUTSIDE],
+    [String(NOW - 58 * DAY), OUTSIDE],
+    ['2099-01-01T00:00:00Z', OUTSIDE]
+  ])('%j is refused: %s', async (timestamp, message) => {
     const event = offlineEvent('Callback Started', {}, { timestamp })
     await expect(sendContact(event)).rejects.toMatchObject({ name: 'PayloadValidationError', status: 400, message })
+    expect(nock.pendingMocks()).toEqual([])
   })
 })
 
-describe('value and currency', () => {
-  test('the payment action requires value and currency', async () => {
-    const { currency: _omitted, ...withoutCurrency } = ORDER_COMPLETED_PROPERTIES
-    const noCurrency = offlineEvent('Order Completed', withoutCurrency)
-    await expect(sendPayment(noCurrency)).rejects.toThrow("The root value is missing the required field 'currency'.")
-    const noValue = offlineEvent('Order Completed', { order_id: 'POS-1', currency: 'USD' })
-    await expect(sendPayment(noValue)).rejects.toThrow("The root value is missing the required field 'value'.")
+describe('event names: only TikTok offline standard events', () => {
+  test('any other name is refused naming event and listing the accepted names', async () => {
+    const event = offlineEvent('Callback Started', {})
+    const send = () =>
+      testDestination.testAction(NON_PAYMENT, { event, mapping: { ...presetMapping('Contact'), event: 'Purchase' }, settings: SETTINGS })
+    await expect(send()).rejects.toThrow(
+      'Event Name must be one of: "CompletePayment", "PlaceAnOrder", "Contact", "Subscribe", "SubmitForm", "CompleteRegistration", "AddPaymentInfo", "InitiateCheckout", "AddToCart", "AddToWishlist", "ViewContent", "ClickButton", "Search", or "Download".'
+    )
+    expect(nock.pendingMocks()).toEqual([])
   })
 
-  test('the non-payment action does not', async () => {
+  test('the event builder holds the same rule, with the same list, for hosts that skip schema validation', () => {
+    expect(() => readEventName('Purchase')).toThrow(
+      'event: not a TikTok offline standard event; offline event sets accept only CompletePayment, PlaceAnOrder, Contact, Subscribe, SubmitForm, CompleteRegistration, AddPaymentInfo, InitiateCheckout, AddToCart, AddToWishlist, ViewContent, ClickButton, Search, Download'
+    )
+    expect(readEventName(' Contact ')).toBe('Contact')
+  })
+})
+
+describe('value, currency and products', () => {
+  test('a purchase without a value is still a conversion', async () => {
+    const event = offlineEvent('Order Completed', { order_id: 'POS-77', products: [{ product_id: 'sku-1', quantity: 1 }] })
+    expect((await sentEvent(() => sendPayment(event))).properties).toEqual({
+      contents: [{ quantity: 1, content_id: 'sku-1' }],
+      content_type: 'product',
+      order_id: 'POS-77'
+    })
+  })
+
+  test('a value without a currency is refused naming currency', async () => {
+    const { currency: _omitted, ...withoutCurrency } = ORDER_COMPLETED_PROPERTIES
+    await expect(sendPayment(offlineEvent('Order Completed', withoutCurrency))).rejects.toMatchObject({
+      name: 'PayloadValidationError',
+      status: 400,
+      message: 'currency: required when value is given; TikTok reports a value only with its ISO 4217 currency code'
+    })
+  })
+
+  test('a negative value is refused naming value', async () => {
+    const event = offlineEvent('Order Completed', { ...ORDER_COMPLETED_PROPERTIES, revenue: -25 })
+    await expect(sendPayment(event)).rejects.toMatchObject({ status: 400, message: 'value: must be a number, 0 or more' })
+  })
+
+  test('the non-payment action needs neither', async () => {
     const event = offlineEvent('Callback Started', {})
     expect((await sentEvent(() => sendContact(event))).properties).toBeUndefined()
   })
@@ -142,60 +278,68 @@ describe('value and currency', () => {
     expect(((await sentEvent(() => sendPayment(total))).properties as Record<string, unknown>).value).toBe(15)
   })
 
-  test.each(['dollars', 'US', 'US$', '€'])('currency %j is rejected', async (currency) => {
+  test.each(['dollars', 'US', 'US$', '€'])('currency %j is refused', async (currency) => {
     const event = offlineEvent('Order Completed', { ...ORDER_COMPLETED_PROPERTIES, currency })
     await expect(sendPayment(event)).rejects.toMatchObject({
       name: 'PayloadValidationError',
       message: 'currency: must be a 3-letter ISO 4217 code, such as USD'
     })
   })
-})
 
-describe('contents', () => {
-  test('a quantity below 0, or not whole, rejects the event naming the item', async () => {
+  test('goods sold by weight: a fractional quantity is sent as it is; 0 is a quantity and a price', async () => {
     const products = [
-      { product_id: 'sku-1', quantity: 1 },
-      { product_id: 'sku-2', quantity: -1 }
+      { product_id: 'apples', price: 3.2, quantity: 2.5 },
+      { product_id: 'bag', price: 0, quantity: 0 }
     ]
+    const event = offlineEvent('Order Completed', { order_id: 'POS-8', value: 8, currency: 'EUR', products })
+    expect(((await sentEvent(() => sendPayment(event))).properties as Record<string, unknown>).contents).toEqual([
+      { price: 3.2, quantity: 2.5, content_id: 'apples' },
+      { price: 0, quantity: 0, content_id: 'bag' }
+    ])
+  })
+
+  test.each([
+    ['quantity', { product_id: 'sku-2', quantity: -1 }, 'contents[1].quantity: must be a number, 0 or more'],
+    ['price', { product_id: 'sku-2', price: -0.01 }, 'contents[1].price: must be a number, 0 or more']
+  ])('a negative %s refuses the event naming the item', async (_, product, message) => {
+    const products = [{ product_id: 'sku-1', quantity: 1 }, product]
     const event = offlineEvent('Order Completed', { ...ORDER_COMPLETED_PROPERTIES, products })
-    await expect(sendPayment(event)).rejects.toMatchObject({
-      name: 'PayloadValidationError',
-      message: 'contents[1].quantity: must be a whole number of items, 0 or more'
+    await expect(sendPayment(event)).rejects.toMatchObject({ name: 'PayloadValidationError', message })
+  })
+
+  test('a product with no field of value is left out, and the delivered event says so', async () => {
+    const event = offlineEvent('Order Completed', { order_id: 'POS-9', products: [{ product_id: 'sku-1' }, { color: 'red' }] })
+    nock(TIKTOK).post(TRACK_PATH).reply(200, OK)
+    const [response] = await sendPayment(event)
+    expect((response.options.json as { data: { properties: unknown }[] }).data[0].properties).toEqual({
+      contents: [{ content_id: 'sku-1' }],
+      content_type: 'product',
+      order_id: 'POS-9'
     })
+    const results = testDestination.results
+    expect(results[results.length - 1].data).toMatchObject({ dropped: ['contents[1]: no product field has a value'] })
   })
 })
 
-describe('ttclid', () => {
-  test('the field wins over the URL', async () => {
-    const event = offlineEvent('Callback Started', { ttclid: 'E.C.P.field' }, {
-      context: { traits: { email: 'jane.doe@example.com' }, page: { url: 'https://shop.example.com/?ttclid=E.C.P.url' } }
-    })
-    expect(((await sentEvent(() => sendContact(event))).user as Record<string, unknown>).ttclid).toBe('E.C.P.field')
+describe('no double counting: every event sent has an event_id', () => {
+  test('Complete Payment uses the order ID when there is one, else the messageId', async () => {
+    const withOrder = offlineEvent('Order Completed', ORDER_COMPLETED_PROPERTIES)
+    expect((await sentEvent(() => sendPayment(withOrder))).event_id).toBe('POS-50314')
+    const { order_id: _omitted, ...withoutOrderId } = ORDER_COMPLETED_PROPERTIES
+    const withoutOrder = offlineEvent('Order Completed', withoutOrderId)
+    expect((await sentEvent(() => sendPayment(withoutOrder))).event_id).toBe('msg-order-completed')
   })
 
-  test('a malformed URL is not an error', async () => {
-    const event = offlineEvent('Callback Started', {}, {
-      context: { traits: { email: 'jane.doe@example.com' }, page: { url: 'not a url ?ttclid=x' } }
-    })
-    const sent = await sentEvent(() => sendContact(event))
-    expect(sent.user).toEqual({ email: USER.email, external_id: USER.external_id })
-    expect(sent.page).toEqual({ url: 'not a url ?ttclid=x' })
-  })
-})
-
-describe('default phone country setting', () => {
-  test('without it, a number without country code is read as starting with one', async () => {
-    const event = offlineEvent('Callback Started', {}, { userId: null, context: { traits: { phone: '1 415 555 0132' } } })
-    const settings = { accessToken: SETTINGS.accessToken, eventSetID: SETTINGS.eventSetID }
-    expect((await sentEvent(() => sendContact(event, settings))).user).toEqual({ phone: USER.phone })
-  })
-
-  test('an invalid setting rejects the event naming the setting', async () => {
+  test('when the mapping gives none, the same event always gets the same ID, derived from its content', async () => {
+    const mapping = { ...presetMapping('Contact'), event_id: '' }
+    const send = (event: SegmentEvent) => () => testDestination.testAction(NON_PAYMENT, { event, mapping, settings: SETTINGS })
     const event = offlineEvent('Callback Started', {})
-    await expect(sendContact(event, { ...SETTINGS, defaultPhoneCountry: 'USA' })).rejects.toMatchObject({
-      name: 'PayloadValidationError',
-      message: 'defaultPhoneCountry setting: must be an ISO 3166 alpha-2 country code, such as US'
-    })
+    const first = (await sentEvent(send(event))).event_id
+    const again = (await sentEvent(send({ ...event, messageId: 'another-delivery' }))).event_id
+    const other = (await sentEvent(send(offlineEvent('Callback Started', { shop_id: 'store-2' })))).event_id
+    expect(first).toMatch(/^[0-9a-f]{64}$/)
+    expect(again).toBe(first)
+    expect(other).not.toBe(first)
   })
 })
 
@@ -328,10 +472,18 @@ describe('testAuthentication checks the credentials against TikTok and records n
     await expect(testDestination.testAuthentication(SETTINGS)).rejects.toThrow('event_source_id is invalid')
   })
 
-  test('fails for an invalid default phone country without calling TikTok', async () => {
+  test('fails for a Default Phone Country outside its choices, naming the setting, without calling TikTok', async () => {
+    // actions-core checks settings against their choices first; the destination's own check says the same on hosts that do not.
     await expect(testDestination.testAuthentication({ ...SETTINGS, defaultPhoneCountry: 'Britain' })).rejects.toThrow(
-      'defaultPhoneCountry setting: must be an ISO 3166 alpha-2 country code, such as US'
+      /^Default Phone Country must be one of: "AF", "AX", /
     )
+    await expect(checkCredentials(nock as never, { ...SETTINGS, defaultPhoneCountry: 'Britain' })).resolves.toEqual({
+      kind: 'invalid',
+      status: 400,
+      message:
+        'defaultPhoneCountry setting: not an ISO 3166 alpha-2 country code this destination knows (choose one from the list, or leave it empty); until it is, phone numbers without a country code are dropped'
+    })
+    expect(nock.pendingMocks()).toEqual([])
   })
 
   test('cannot pass when TikTok is down', async () => {

@@ -19,10 +19,17 @@ export interface Refusal {
   /** TikTok's message with its code and request ID, or what went wrong on the way. */
   message: string
   body?: TikTokResponseBody | string
+  /**
+   * A parameter error, which can be about single events: a request of several
+   * is split to find them. Other refusals concern the request as a whole.
+   */
+  aboutEvents?: true
 }
 
 const AUTHENTICATION_CODES = new Set([40001, 40003, 40102, 40104, 40105])
 const RATE_LIMIT_CODES = new Set([40100, 40132, 61000])
+/** INVALID_PARAMS, PARAM_ERROR, PII_NOT_HASHED: what one event can cause. Batch size (40061), partner name (40063) and the like concern the request. */
+const EVENT_LEVEL_CODES = new Set([40000, 40002, 40062])
 const PARTIAL_OK = 20001
 const MAINTENANCE = 60001
 
@@ -38,7 +45,7 @@ export function readCode(body: TikTokResponseBody): TikTokAnswer {
   if (code === undefined || code === 0) return { kind: 'accepted', body }
   const refused = (kind: RefusalKind, status: number, message = describe(body)): TikTokAnswer => ({
     kind: 'refused',
-    refusal: { kind, status, message, body }
+    refusal: { kind, status, message, body, ...(EVENT_LEVEL_CODES.has(code) ? { aboutEvents: true } : {}) }
   })
   if (AUTHENTICATION_CODES.has(code)) return refused('authentication', 401)
   if (RATE_LIMIT_CODES.has(code)) return refused('retryable', 429)

@@ -10,15 +10,14 @@ export const EVENT_SOURCE = 'offline'
 export const PARTNER_NAME = 'Segment'
 
 /**
- * When TikTok refuses a request of several events as invalid, the destination
- * splits it in halves to find the offending events. At most this many extra
- * requests are made for one refused request: one offending event among 1,000
- * costs 2 × ⌈log2 1000⌉ = 20, so 64 isolates up to three of them.
+ * When TikTok refuses a request of several events for a parameter error, the
+ * destination splits it in halves to find the offending events. At most this
+ * many extra requests are made for one refused request: one offending event
+ * among 1,000 costs 2 × ⌈log2 1000⌉ = 20, so 64 isolates up to three of them;
+ * events still undetermined after that are retryable (a retry holds fewer
+ * offending events, as those isolated are not retried).
  */
 export const MAX_SPLIT_REQUESTS = 64
-
-/** How far in the future an event time may be (clock skew between systems). */
-export const MAX_FUTURE_SKEW_SECONDS = 300
 
 /** How long to wait for TikTok's answer; `TIKTOK_REQUEST_TIMEOUT_MS` changes it. A timed-out request is retryable. */
 export const REQUEST_TIMEOUT_MS = 10_000

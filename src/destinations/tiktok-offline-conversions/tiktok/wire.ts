@@ -40,7 +40,7 @@ export interface TikTokPage {
 export interface TikTokEvent {
   event: string
   event_time: number
-  event_id?: string
+  event_id: string
   user: TikTokUser
   properties?: TikTokProperties
   page?: TikTokPage

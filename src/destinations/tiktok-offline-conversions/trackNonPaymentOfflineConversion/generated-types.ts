@@ -2,27 +2,27 @@
 
 export interface Payload {
   /**
-   * The TikTok offline standard event to report, for example CompletePayment, Contact, Subscribe or SubmitForm. Presets set it for you.
+   * The TikTok offline standard event to report. Offline event sets accept only these names; any other is refused. Presets set it for you.
    */
   event: string
   /**
-   * A unique ID for the event. TikTok de-duplicates events that share an ID, so re-sending an event is safe. Defaults to the Segment messageId.
+   * A unique ID for the event. TikTok de-duplicates events that share an ID, so re-sending an event is safe. Defaults to the Segment messageId; when it is empty, an ID derived from the event's content is sent, the same for the same event.
    */
   event_id?: string
   /**
-   * When the conversion happened: an ISO 8601 date, or a Unix time in seconds or milliseconds. Sent to TikTok as Unix seconds; when empty, the time of sending is used. TikTok matches offline events to ads only within its attribution window (28 days).
+   * When the conversion happened: an ISO 8601 date (UTC when it has no offset), or a Unix time in seconds or milliseconds. Sent to TikTok as Unix seconds; when empty, the time of sending is used. TikTok matches offline events to ads only within its 28-day attribution window: an event older than that, or more than 5 minutes in the future, is refused.
    */
   timestamp?: string
   /**
-   * The customer's phone numbers. They are normalized to E.164 (using the Default Phone Country setting for numbers written without a country code) and SHA-256 hashed before they leave Segment; values already hashed are sent as they are; values that cannot be a phone number are dropped.
+   * The customer's phone numbers. They are normalized to E.164 and SHA-256 hashed before they leave Segment. A number written without + or 00 and a country code is read in the Default Phone Country setting, and dropped when that setting is empty; values already hashed are sent as they are; values that cannot be a phone number are dropped. An event needs an email address or a phone number.
    */
   phone_numbers?: string[]
   /**
-   * The customer's email addresses. They are trimmed, lowercased and SHA-256 hashed before they leave Segment; values already hashed are sent as they are.
+   * The customer's email addresses. They are trimmed, lowercased and SHA-256 hashed before they leave Segment; values already hashed are sent as they are; values that are not an email address are dropped. An event needs an email address or a phone number.
    */
   email_addresses?: string[]
   /**
-   * Your own IDs for the customer, such as a loyalty or CRM ID. They are trimmed, lowercased and SHA-256 hashed before they leave Segment. Defaults to the Segment userId.
+   * Your own IDs for the customer, such as a loyalty or CRM ID. They are trimmed, lowercased and SHA-256 hashed before they leave Segment. Defaults to the Segment userId. TikTok does not match offline events by external ID alone: an event also needs an email address or a phone number.
    */
   external_ids?: string[]
   /**
@@ -70,11 +70,11 @@ export interface Payload {
    */
   contents?: {
     /**
-     * The price of one item.
+     * The price of one item: a number, 0 or more.
      */
     price?: number
     /**
-     * How many items.
+     * How many items: a number, 0 or more; it need not be whole (goods sold by weight).
      */
     quantity?: number
     /**
@@ -99,11 +99,11 @@ export interface Payload {
    */
   content_type?: string
   /**
-   * The ISO 4217 code of the currency of the value, for example USD.
+   * The ISO 4217 code of the currency of the value, for example USD. Required when there is a value: TikTok reports a value only with its currency.
    */
   currency?: string
   /**
-   * The value of the conversion in the currency above. Defaults to properties.value, else properties.revenue, else properties.total.
+   * The value of the conversion in the currency above: a number, 0 or more. Defaults to properties.value, else properties.revenue, else properties.total.
    */
   value?: number
   /**

@@ -6,5 +6,6 @@ export default conversionAction<Payload>({
   description:
     'Send a purchase made offline (in store, by phone) to TikTok as a CompletePayment event, with its value, currency and products.',
   defaultSubscription: 'type = "track" and event = "Order Completed"',
-  requireRevenue: true
+  defaultEvent: 'CompletePayment',
+  eventIdPath: '$.properties.order_id'
 })

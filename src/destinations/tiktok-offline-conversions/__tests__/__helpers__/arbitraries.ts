@@ -166,8 +166,8 @@ export interface WrittenPhone {
   /**
    * Default Phone Country settings under which `written` means `number.e164`
    * (`undefined` = no setting). A national form only has a meaning with its
-   * own country; a form with a country code means the same whatever the setting,
-   * except where the setting's dialling rules read it otherwise (see below).
+   * own country; a form with `+` or `00` means the same whatever the setting;
+   * digits that merely begin with the country code mean nothing certain.
    */
   meaningfulDefaults: ReadonlyArray<PhoneCountry | undefined>
 }
@@ -222,12 +222,6 @@ export const phoneNumber = (): fc.Arbitrary<PhoneNumber> =>
 
 const SEPARATORS = [' ', '-', '.', '', ' - ']
 const ALL_DEFAULTS: ReadonlyArray<PhoneCountry | undefined> = [undefined, ...PHONE_COUNTRIES]
-/**
- * "00" is the international prefix in most countries, but in Brazil "00" is
- * followed by a two-digit carrier code ("0055…" dials carrier 55), so a
- * "00…" number does not mean the same with Brazil as the default country.
- */
-const DOUBLE_ZERO_DEFAULTS = ALL_DEFAULTS.filter((c) => c !== 'BR')
 
 /** Ways of writing `n`; each says under which default countries it means `n.e164`. */
 function writtenForms(n: PhoneNumber): fc.Arbitrary<Omit<WrittenPhone, 'number'>> {
@@ -255,12 +249,12 @@ function writtenForms(n: PhoneNumber): fc.Arbitrary<Omit<WrittenPhone, 'number'>
     sep.map((s) => ({
       written: `00${cc} ${groups.join(s)}`,
       form: '00 international prefix',
-      meaningfulDefaults: DOUBLE_ZERO_DEFAULTS
+      meaningfulDefaults: ALL_DEFAULTS
     })),
     fc.constant({
       written: `00${cc}${nsn}`,
       form: '00 international prefix, digits only',
-      meaningfulDefaults: DOUBLE_ZERO_DEFAULTS
+      meaningfulDefaults: ALL_DEFAULTS
     }),
     fc.constant({
       written: `011 ${cc} ${groups.join(' ')}`,
@@ -270,7 +264,8 @@ function writtenForms(n: PhoneNumber): fc.Arbitrary<Omit<WrittenPhone, 'number'>
     sep.map((s) => ({
       written: `${cc}${s === '' ? '' : ' '}${groups.join(s)}`,
       form: 'country code without +',
-      meaningfulDefaults: [undefined]
+      // Without + or 00 the digits are a national number: the destination does not guess that they start with a country code.
+      meaningfulDefaults: country === 'US' ? ['US'] : []
     })),
     sep.map((s) => ({
       // "07700 900123", "01 42 68 53 00", "098765 43210"; in the US "1-415-555-0132"

@@ -1,15 +1,24 @@
 import { createTestEvent, type JSONObject, type SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../../generated-types'
 
-/** Realistic Segment spec events for offline conversions, with fixed IDs and times so bodies are exact. */
+/**
+ * Realistic Segment spec events for offline conversions, with fixed IDs so bodies
+ * are exact. Times are relative to now: a fixed date would age out of TikTok's
+ * 28-day window.
+ */
 
 export const SETTINGS: Settings = { accessToken: 'test-access-token-0123456789', eventSetID: 'ES1234567890', defaultPhoneCountry: 'US' }
 export const TIKTOK = 'https://business-api.tiktok.com'
 export const TRACK_PATH = '/open_api/v1.3/event/track/'
 
-/** 2026-11-20T15:04:05.000Z */
-export const TIMESTAMP = '2026-11-20T15:04:05.000Z'
-export const EVENT_TIME = 1795187045
+/** Unix seconds of a whole second `secondsAgo` before now, and the same moment in ISO 8601 (UTC). */
+export function secondsAgo(seconds: number): { eventTime: number; timestamp: string } {
+  const eventTime = Math.floor(Date.now() / 1000) - seconds
+  return { eventTime, timestamp: new Date(eventTime * 1000).toISOString() }
+}
+
+/** Three days before the tests started: well inside TikTok's 28-day window. */
+export const { eventTime: EVENT_TIME, timestamp: TIMESTAMP } = secondsAgo(3 * 24 * 3600)
 
 // printf '%s' '<normalized value>' | sha256sum
 export const HASH = {
