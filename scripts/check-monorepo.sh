@@ -65,7 +65,7 @@ declare -a summary=()
 failed=0
 record() { # step status time
   summary+=("$(printf '  %-11s %-6s %s' "$1" "$2" "$3")")
-  [ "$2" = ok ] || failed=1
+  [ "$2" = FAIL ] && failed=1; return 0
 }
 
 total_start=$(now)
@@ -161,7 +161,7 @@ echo
 echo "== monorepo check of $slug (total $(elapsed "$total_start"))"
 printf '%s\n' "${summary[@]}"
 if [ "$failed" = 0 ]; then
-  echo "monorepo check: every step passed"
+  echo "monorepo check: every step that ran passed"
 else
   echo "monorepo check: FAILED (see the steps above)"
 fi
