@@ -20,6 +20,8 @@
 #   --monorepo-crypto-rule   eslint with the monorepo's createHash rule exactly
 #                    (default: stricter, also catches 'node:crypto' and other spellings)
 #   --keep           keep the scratch monorepo and print its path
+#   --fix            first format the folder in place with the monorepo's prettier (2.4.1, its options),
+#                    as its pre-commit hook would (npm run format:monorepo)
 #   -h, --help
 # Exit status: 0 when every step that ran passed, 1 otherwise, 2 on usage errors.
 set -uo pipefail
@@ -30,6 +32,7 @@ folder="src/destinations/tiktok-offline-conversions"
 only=""
 skip=""
 keep=0
+fix=0
 steps_all="boundaries prettier tsc eslint jest"
 export MONOREPO_CHECK_CRYPTO_RULE=stricter
 
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
     --folder) folder=${2:?--folder needs a path}; shift 2 ;;
     --monorepo-crypto-rule) MONOREPO_CHECK_CRYPTO_RULE=monorepo; shift ;;
     --keep) keep=1; shift ;;
+    --fix) fix=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "check-monorepo: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -88,6 +92,12 @@ fi
 record tools ok "$(elapsed "$t")"
 bin="$tools/node_modules/.bin"
 echo "   typescript $(node -p "require('$tools/node_modules/typescript/package.json').version"), jest $(node -p "require('$tools/node_modules/jest/package.json').version"), ts-jest $(node -p "require('$tools/node_modules/ts-jest/package.json').version"), eslint $(node -p "require('$tools/node_modules/eslint/package.json').version"), prettier $(node -p "require('$tools/node_modules/prettier/package.json').version"), @segment/actions-core $(node -p "require('$tools/node_modules/@segment/actions-core/package.json').version")"
+
+if [ "$fix" = 1 ]; then
+  echo "== fix: prettier --write on $folder (the monorepo's prettier and options)"
+  mapfile -t fix_files < <(find "$folder" -type f \( -name '*.ts' -o -name '*.json' \) -not -path '*/node_modules/*' | sort)
+  "$bin/prettier" --config "$tools/monorepo/package.json" --write --loglevel warn "${fix_files[@]}" || exit 1
+fi
 
 # --- the scratch monorepo ---------------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/monorepo-check.XXXXXX")
@@ -148,7 +158,8 @@ step_eslint() {
 step_jest() {
   cd "$pkg" || return 1
   echo "jest (packages/destination-actions config) $dest_rel"
-  CI=true "$bin/jest" --ci --maxWorkers=2 "$dest_rel"
+  # The property tests run at full size in the project's own npm test; here they prove they load and hold under jest 27.
+  CI=true FC_NUM_RUNS="${FC_NUM_RUNS:-2000}" "$bin/jest" --ci --maxWorkers=2 "$dest_rel"
 }
 
 run_step boundaries step_boundaries

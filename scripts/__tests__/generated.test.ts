@@ -50,7 +50,8 @@ describe('generated types are up to date with the field definitions', () => {
     expect(files.map(({ file }) => path.relative(ROOT, file))).toEqual([
       'src/destinations/tiktok-offline-conversions/generated-types.ts',
       'src/destinations/tiktok-offline-conversions/trackPaymentOfflineConversion/generated-types.ts',
-      'src/destinations/tiktok-offline-conversions/trackNonPaymentOfflineConversion/generated-types.ts'
+      'src/destinations/tiktok-offline-conversions/trackNonPaymentOfflineConversion/generated-types.ts',
+      'src/destinations/tiktok-offline-conversions/reportOfflineEvent/generated-types.ts'
     ])
   })
 

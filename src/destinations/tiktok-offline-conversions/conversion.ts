@@ -37,7 +37,11 @@ export function toTikTokEvent(payload: ConversionPayload, context: ConversionCon
   const time = toEventTime(payload.timestamp, context.nowSeconds)
 
   const user = {
-    ...compact({ email: emails.hashes, phone: phones.hashes, external_id: externalIds.hashes }),
+    ...compact({
+      email: emails.hashes,
+      phone: phones.hashes,
+      external_id: externalIds.hashes
+    }),
     ...compact({
       ttclid: payload.ttclid || ttclidFromUrl(payload.url),
       ttp: payload.ttp,
@@ -52,9 +56,16 @@ export function toTikTokEvent(payload: ConversionPayload, context: ConversionCon
     ...optional('page', compact({ url: payload.url, referrer: payload.referrer })),
     ...(typeof payload.limited_data_use === 'boolean' ? { limited_data_use: payload.limited_data_use } : {})
   }
-  const eventId = payload.event_id?.trim() || deriveEventId({ event, user, ...content }, time.given ? time.seconds : undefined)
+  const eventId =
+    payload.event_id?.trim() || deriveEventId({ event, user, ...content }, time.given ? time.seconds : undefined)
   return {
-    event: { event, event_time: time.seconds, event_id: eventId, user, ...content },
+    event: {
+      event,
+      event_time: time.seconds,
+      event_id: eventId,
+      user,
+      ...content
+    },
     dropped
   }
 }
@@ -113,7 +124,10 @@ function isAmount(number: number): boolean {
   return Number.isFinite(number) && number >= 0
 }
 
-function toContents(contents: ConversionPayload['contents']): { items: TikTokContent[]; dropped: string[] } {
+function toContents(contents: ConversionPayload['contents']): {
+  items: TikTokContent[]
+  dropped: string[]
+} {
   const items: TikTokContent[] = []
   const dropped: string[] = []
   for (const [index, content] of (contents ?? []).entries()) {

@@ -21,7 +21,11 @@ export const INVALID_PHONE_COUNTRY_SETTING =
 export async function checkCredentials(request: RequestClient, settings: Settings): Promise<Refusal | undefined> {
   if (readPhoneCountrySetting(settings.defaultPhoneCountry).invalidSetting) {
     // Events still go through (the value counts as unset), but saving it should not pass unnoticed.
-    return { kind: 'invalid', status: 400, message: INVALID_PHONE_COUNTRY_SETTING }
+    return {
+      kind: 'invalid',
+      status: 400,
+      message: INVALID_PHONE_COUNTRY_SETTING
+    }
   }
   const answer = await postTrack(request, trackRequestBody(settings.eventSetID, []), [settings.accessToken])
   if (answer.kind === 'accepted') return undefined

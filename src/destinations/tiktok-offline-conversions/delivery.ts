@@ -3,11 +3,9 @@ import {
   MultiStatusResponse,
   InvalidAuthenticationError,
   RetryableError,
-  IntegrationError,
-  type ErrorCodes,
-  type JSONLikeObject,
-  type RequestClient
+  IntegrationError
 } from '@segment/actions-core'
+import type { ErrorCodes, JSONLikeObject, RequestClient } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { toTikTokEvent } from './conversion'
 import type { Conversion, ConversionPayload } from './conversion'
@@ -54,7 +52,10 @@ export async function deliverConversions(
 ): Promise<EventOutcome[]> {
   const outcomes: EventOutcome[] = new Array(payloads.length)
   const groups = new Map<string, ReadyEvent[]>()
-  const context = { phoneCountry: readPhoneCountrySetting(settings.defaultPhoneCountry), nowSeconds }
+  const context = {
+    phoneCountry: readPhoneCountrySetting(settings.defaultPhoneCountry),
+    nowSeconds
+  }
 
   payloads.forEach((payload, index) => {
     try {
@@ -65,7 +66,12 @@ export async function deliverConversions(
       else groups.set(code, [ready])
     } catch (error) {
       if (!(error instanceof PayloadValidationError)) throw error
-      outcomes[index] = { ok: false, kind: 'rejected', status: 400, message: error.message }
+      outcomes[index] = {
+        ok: false,
+        kind: 'rejected',
+        status: 400,
+        message: error.message
+      }
     }
   })
 
@@ -81,7 +87,11 @@ export async function deliverConversions(
     )
     if (answer.kind === 'accepted') {
       for (const { index, event, dropped } of part) {
-        outcomes[index] = { ok: true, sent: event, body: deliveredBody(answer.body, dropped) }
+        outcomes[index] = {
+          ok: true,
+          sent: event,
+          body: deliveredBody(answer.body, dropped)
+        }
       }
       return
     }
@@ -101,11 +111,20 @@ export async function deliverConversions(
       ? {
           kind: 'retryable' as const,
           status: UNDETERMINED_STATUS,
-          message: `${refusal.message} (refused together with ${part.length - 1} other events; the offending ones were not isolated within ${MAX_SPLIT_REQUESTS} extra requests, so this is retryable: a retry holds fewer of them)`
+          message: `${refusal.message} (refused together with ${
+            part.length - 1
+          } other events; the offending ones were not isolated within ${MAX_SPLIT_REQUESTS} extra requests, so this is retryable: a retry holds fewer of them)`
         }
       : refusal
     for (const { index, event } of part) {
-      outcomes[index] = { ok: false, kind: failure.kind, status: failure.status, message: failure.message, sent: event, body: refusal.body }
+      outcomes[index] = {
+        ok: false,
+        kind: failure.kind,
+        status: failure.status,
+        message: failure.message,
+        sent: event,
+        body: refusal.body
+      }
     }
   }
 
@@ -138,7 +157,11 @@ export function toMultiStatus(outcomes: EventOutcome[]): MultiStatusResponse {
   const multiStatus = new MultiStatusResponse()
   outcomes.forEach((outcome, index) => {
     if (outcome.ok) {
-      multiStatus.setSuccessResponseAtIndex(index, { status: 200, sent: asJson(outcome.sent), body: asJson(outcome.body) })
+      multiStatus.setSuccessResponseAtIndex(index, {
+        status: 200,
+        sent: asJson(outcome.sent),
+        body: asJson(outcome.body)
+      })
       return
     }
     multiStatus.setErrorResponseAtIndex(index, {
@@ -146,7 +169,11 @@ export function toMultiStatus(outcomes: EventOutcome[]): MultiStatusResponse {
       errortype: ERROR_TYPES[outcome.kind],
       errormessage: outcome.message,
       ...(outcome.sent ? { sent: asJson(outcome.sent) } : {}),
-      ...(outcome.body !== undefined ? { body: typeof outcome.body === 'string' ? outcome.body : asJson(outcome.body) } : {})
+      ...(outcome.body !== undefined
+        ? {
+            body: typeof outcome.body === 'string' ? outcome.body : asJson(outcome.body)
+          }
+        : {})
     })
   })
   return multiStatus

@@ -30,7 +30,10 @@ const eventField = (defaultEvent?: OfflineStandardEvent): InputField => ({
   required: true,
   description:
     'The TikTok offline standard event to report. Offline event sets accept only these names; any other is refused. Presets set it for you.',
-  choices: OFFLINE_STANDARD_EVENTS.map((name) => ({ label: name, value: name })),
+  choices: OFFLINE_STANDARD_EVENTS.map((name) => ({
+    label: name,
+    value: name
+  })),
   ...(defaultEvent ? { default: defaultEvent } : {})
 })
 
@@ -42,15 +45,20 @@ const eventIdField = (preferredPath?: string): InputField => ({
     preferredPath ? `${preferredPath.slice(2)} when present, else ` : ''
   }the Segment messageId; when it is empty, an ID derived from the event's content is sent, the same for the same event.`,
   default: preferredPath
-    ? { '@if': { exists: { '@path': preferredPath }, then: { '@path': preferredPath }, else: { '@path': '$.messageId' } } }
+    ? {
+        '@if': {
+          exists: { '@path': preferredPath },
+          then: { '@path': preferredPath },
+          else: { '@path': '$.messageId' }
+        }
+      }
     : { '@path': '$.messageId' }
 })
 
 export const timestamp: InputField = {
   label: 'Event Timestamp',
   type: 'string',
-  description:
-    `When the conversion happened: an ISO 8601 date (UTC when it has no offset), or a Unix time in seconds or milliseconds. Sent to TikTok as Unix seconds; when empty, the time of sending is used. TikTok matches offline events to ads only within its ${ATTRIBUTION_WINDOW_DAYS}-day attribution window: an event older than that, or more than 5 minutes in the future, is refused.`,
+  description: `When the conversion happened: an ISO 8601 date (UTC when it has no offset), or a Unix time in seconds or milliseconds. Sent to TikTok as Unix seconds; when empty, the time of sending is used. TikTok matches offline events to ads only within its ${ATTRIBUTION_WINDOW_DAYS}-day attribution window: an event older than that, or more than 5 minutes in the future, is refused.`,
   default: { '@path': '$.timestamp' }
 }
 
@@ -162,16 +170,36 @@ export const contents: InputField = {
   description: 'The products of the conversion. Defaults to the products of the Segment event.',
   defaultObjectUI: 'keyvalue',
   properties: {
-    price: { label: 'Price', type: 'number', description: 'The price of one item: a number, 0 or more.' },
+    price: {
+      label: 'Price',
+      type: 'number',
+      description: 'The price of one item: a number, 0 or more.'
+    },
     quantity: {
       label: 'Quantity',
       type: 'number',
       description: 'How many items: a number, 0 or more; it need not be whole (goods sold by weight).'
     },
-    content_category: { label: 'Content Category', type: 'string', description: 'The category of the product.' },
-    content_id: { label: 'Content ID', type: 'string', description: 'The ID of the product (its SKU or product ID).' },
-    content_name: { label: 'Content Name', type: 'string', description: 'The name of the product.' },
-    brand: { label: 'Brand', type: 'string', description: 'The brand of the product.' }
+    content_category: {
+      label: 'Content Category',
+      type: 'string',
+      description: 'The category of the product.'
+    },
+    content_id: {
+      label: 'Content ID',
+      type: 'string',
+      description: 'The ID of the product (its SKU or product ID).'
+    },
+    content_name: {
+      label: 'Content Name',
+      type: 'string',
+      description: 'The name of the product.'
+    },
+    brand: {
+      label: 'Brand',
+      type: 'string',
+      description: 'The brand of the product.'
+    }
   },
   default: {
     '@arrayPath': [

@@ -116,5 +116,7 @@ export const hashEmails = (values: readonly unknown[] | undefined): HashedIdenti
 export const hashExternalIds = (values: readonly unknown[] | undefined): HashedIdentifiers =>
   hashIdentifiers('external_ids', values, readExternalId, normalizeExternalId)
 
-export const hashPhones = (values: readonly unknown[] | undefined, phoneCountry: PhoneCountry = {}): HashedIdentifiers =>
-  hashIdentifiers('phone_numbers', values, (text) => readPhone(text, phoneCountry))
+export const hashPhones = (
+  values: readonly unknown[] | undefined,
+  phoneCountry: PhoneCountry = {}
+): HashedIdentifiers => hashIdentifiers('phone_numbers', values, (text) => readPhone(text, phoneCountry))

@@ -1,7 +1,9 @@
-import { InvalidAuthenticationError, IntegrationError, type DestinationDefinition } from '@segment/actions-core'
+import { InvalidAuthenticationError, IntegrationError } from '@segment/actions-core'
+import type { DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import trackPaymentOfflineConversion from './trackPaymentOfflineConversion'
 import trackNonPaymentOfflineConversion from './trackNonPaymentOfflineConversion'
+import reportOfflineEvent from './reportOfflineEvent'
 import { presets } from './presets'
 import { checkCredentials } from './credentials'
 import { PHONE_COUNTRIES } from './phone-countries'
@@ -34,7 +36,10 @@ const destination: DestinationDefinition<Settings> = {
         type: 'string',
         description:
           'The country of phone numbers written without a country code (without + or 00): they are read as national numbers of this country. When empty, such numbers cannot be put in international form and are dropped (each event says so); numbers with a country code are always read as written.',
-        choices: PHONE_COUNTRIES.map(([code, name]) => ({ label: `${name} (${code})`, value: code }))
+        choices: PHONE_COUNTRIES.map(([code, name]) => ({
+          label: `${name} (${code})`,
+          value: code
+        }))
       }
     },
     testAuthentication: async (request, { settings }) => {
@@ -52,7 +57,8 @@ const destination: DestinationDefinition<Settings> = {
   presets,
   actions: {
     trackPaymentOfflineConversion,
-    trackNonPaymentOfflineConversion
+    trackNonPaymentOfflineConversion,
+    reportOfflineEvent
   }
 }
 

@@ -52,7 +52,11 @@ export function readEventName(name: string): OfflineStandardEvent {
  * or phone based PII"); `external_id` is for web and CRM events. An event left
  * with neither cannot be attributed, so it is refused, with what was dropped.
  */
-export function requireMatchingKey(emails: readonly string[], phones: readonly string[], dropped: readonly string[]): void {
+export function requireMatchingKey(
+  emails: readonly string[],
+  phones: readonly string[],
+  dropped: readonly string[]
+): void {
   if (emails.length > 0 || phones.length > 0) return
   const why = dropped.length > 0 ? ` (dropped: ${dropped.join('; ')})` : ''
   throw new PayloadValidationError(

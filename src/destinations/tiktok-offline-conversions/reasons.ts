@@ -16,7 +16,7 @@ export const DROP_REASONS = {
   emptyProduct: 'no product field has a value'
 } as const
 
-export type DropReason = (typeof DROP_REASONS)[keyof typeof DROP_REASONS]
+export type DropReason = typeof DROP_REASONS[keyof typeof DROP_REASONS]
 
 /** `phone_numbers[1]: no country code and no Default Phone Country`: the field, its position, the reason. */
 export function droppedNote(field: string, position: number, reason: DropReason): string {

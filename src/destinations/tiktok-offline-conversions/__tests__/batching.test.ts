@@ -1,5 +1,6 @@
 import nock from 'nock'
-import { createTestIntegration, type SegmentEvent } from '@segment/actions-core'
+import { createTestIntegration } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import definition from '../index'
 import { presets } from '../presets'
 import { MAX_SPLIT_REQUESTS } from '../tiktok/constants'
@@ -26,8 +27,15 @@ function tiktokContact(id: string): Record<string, unknown> {
 
 async function sendBatch(events: SegmentEvent[], mapping = MAPPING) {
   const testDestination = createTestIntegration(definition)
-  const responses = await testDestination.testBatchAction(ACTION, { events, mapping, settings: SETTINGS })
-  return { responses, multistatus: testDestination.results[0].multistatus ?? [] }
+  const responses = await testDestination.testBatchAction(ACTION, {
+    events,
+    mapping,
+    settings: SETTINGS
+  })
+  return {
+    responses,
+    multistatus: testDestination.results[0].multistatus ?? []
+  }
 }
 
 /** Records every request body and answers with `answer(body)`. */
@@ -64,7 +72,13 @@ describe('events are sent in requests of at most 1,000', () => {
     expect(bodies.map((b) => b.data.length)).toEqual([1000, 1000, 500])
     expect(bodies.flatMap((b) => b.data.map((e) => e.event_id))).toEqual(eventIds)
     expect(bodies[2]).toEqual(trackBody(eventIds.slice(2000).map(tiktokContact)))
-    expect(multistatus).toEqual(eventIds.map((id) => ({ status: 200, sent: tiktokContact(id), body: OK_SUMMARY })))
+    expect(multistatus).toEqual(
+      eventIds.map((id) => ({
+        status: 200,
+        sent: tiktokContact(id),
+        body: OK_SUMMARY
+      }))
+    )
   })
 
   test('one event through the batch path is one request of one', async () => {
@@ -121,7 +135,13 @@ describe('a bad event costs only itself', () => {
     const bodies = tiktokAnswering(() => [200, OK])
     const { multistatus } = await sendBatch([contact('purchase', { properties: { web: true } }), contact('good')], {
       ...MAPPING,
-      event: { '@if': { exists: { '@path': '$.properties.web' }, then: 'Purchase', else: 'Contact' } }
+      event: {
+        '@if': {
+          exists: { '@path': '$.properties.web' },
+          then: 'Purchase',
+          else: 'Contact'
+        }
+      }
     })
     expect(bodies).toEqual([trackBody([tiktokContact('good')])])
     expect(multistatus).toEqual([
@@ -137,12 +157,26 @@ describe('a bad event costs only itself', () => {
 
   test('what was dropped from a delivered event is in its success entry, by field and position', async () => {
     tiktokAnswering(() => [200, OK])
-    const settings = { accessToken: SETTINGS.accessToken, eventSetID: SETTINGS.eventSetID }
+    const settings = {
+      accessToken: SETTINGS.accessToken,
+      eventSetID: SETTINGS.eventSetID
+    }
     const testDestination = createTestIntegration(definition)
     await testDestination.testBatchAction(ACTION, {
       events: [
-        contact('with-national-phone', { context: { traits: { email: 'jane.doe@example.com', phone: ['+1 415 555 0132', '201-555-0123'] } } }),
-        contact('clean', { context: { traits: { email: 'jane.doe@example.com', phone: '+1 415 555 0132' } } })
+        contact('with-national-phone', {
+          context: {
+            traits: {
+              email: 'jane.doe@example.com',
+              phone: ['+1 415 555 0132', '201-555-0123']
+            }
+          }
+        }),
+        contact('clean', {
+          context: {
+            traits: { email: 'jane.doe@example.com', phone: '+1 415 555 0132' }
+          }
+        })
       ],
       mapping: MAPPING,
       settings
@@ -151,7 +185,10 @@ describe('a bad event costs only itself', () => {
       {
         status: 200,
         sent: tiktokContact('with-national-phone'),
-        body: { ...OK_SUMMARY, dropped: ['phone_numbers[1]: no country code and no Default Phone Country'] }
+        body: {
+          ...OK_SUMMARY,
+          dropped: ['phone_numbers[1]: no country code and no Default Phone Country']
+        }
       },
       { status: 200, sent: tiktokContact('clean'), body: OK_SUMMARY }
     ])
@@ -174,7 +211,10 @@ describe('test event codes are request-level', () => {
       contact('c', { properties: { code: 'TEST2' } }),
       contact('d', { properties: { code: 'TEST1' } })
     ]
-    const { multistatus } = await sendBatch(events, { ...MAPPING, test_event_code: { '@path': '$.properties.code' } })
+    const { multistatus } = await sendBatch(events, {
+      ...MAPPING,
+      test_event_code: { '@path': '$.properties.code' }
+    })
 
     expect(bodies).toEqual([
       trackBody([tiktokContact('a'), tiktokContact('d')], 'TEST1'),
@@ -186,20 +226,32 @@ describe('test event codes are request-level', () => {
 })
 
 describe('a refused request: every event in it gets the refusal, the other requests are unaffected', () => {
-  const answer = (code: number, message: string) => ({ code, message, request_id: 'req-1' })
+  const answer = (code: number, message: string) => ({
+    code,
+    message,
+    request_id: 'req-1'
+  })
 
   test.each([
     [
       'code 40100 (rate limited)',
       200,
       answer(40100, 'Too many requests'),
-      { status: 429, errortype: 'RETRYABLE_ERROR', errormessage: 'TikTok refused the request: Too many requests (code 40100, request_id req-1)' }
+      {
+        status: 429,
+        errortype: 'RETRYABLE_ERROR',
+        errormessage: 'TikTok refused the request: Too many requests (code 40100, request_id req-1)'
+      }
     ],
     [
       'code 50000 (TikTok error)',
       200,
       answer(50000, 'System error'),
-      { status: 500, errortype: 'RETRYABLE_ERROR', errormessage: 'TikTok refused the request: System error (code 50000, request_id req-1)' }
+      {
+        status: 500,
+        errortype: 'RETRYABLE_ERROR',
+        errormessage: 'TikTok refused the request: System error (code 50000, request_id req-1)'
+      }
     ],
     [
       'code 40105 (invalid token)',
@@ -215,7 +267,11 @@ describe('a refused request: every event in it gets the refusal, the other reque
       'HTTP 503',
       503,
       { message: 'Service Unavailable', request_id: 'req-1' },
-      { status: 503, errortype: 'RETRYABLE_ERROR', errormessage: 'TikTok answered HTTP 503: Service Unavailable (request_id req-1)' }
+      {
+        status: 503,
+        errortype: 'RETRYABLE_ERROR',
+        errormessage: 'TikTok answered HTTP 503: Service Unavailable (request_id req-1)'
+      }
     ]
   ])('second of three requests answered %s', async (_, httpStatus, body, expected) => {
     let request = 0
@@ -225,10 +281,27 @@ describe('a refused request: every event in it gets the refusal, the other reque
     const { multistatus } = await sendBatch(eventIds.map((id) => contact(id)))
 
     expect(request).toBe(3)
-    expect(multistatus.slice(0, 1000)).toEqual(eventIds.slice(0, 1000).map((id) => ({ status: 200, sent: tiktokContact(id), body: OK_SUMMARY })))
-    expect(multistatus.slice(2000)).toEqual(eventIds.slice(2000).map((id) => ({ status: 200, sent: tiktokContact(id), body: OK_SUMMARY })))
+    expect(multistatus.slice(0, 1000)).toEqual(
+      eventIds.slice(0, 1000).map((id) => ({
+        status: 200,
+        sent: tiktokContact(id),
+        body: OK_SUMMARY
+      }))
+    )
+    expect(multistatus.slice(2000)).toEqual(
+      eventIds.slice(2000).map((id) => ({
+        status: 200,
+        sent: tiktokContact(id),
+        body: OK_SUMMARY
+      }))
+    )
     expect(multistatus.slice(1000, 2000)).toEqual(
-      eventIds.slice(1000, 2000).map((id) => ({ ...expected, sent: tiktokContact(id), body, errorreporter: 'DESTINATION' }))
+      eventIds.slice(1000, 2000).map((id) => ({
+        ...expected,
+        sent: tiktokContact(id),
+        body,
+        errorreporter: 'DESTINATION'
+      }))
     )
   })
 
@@ -243,7 +316,11 @@ describe('a refused request: every event in it gets the refusal, the other reque
 })
 
 describe('TikTok refuses a request as invalid: the offending events are found by splitting it', () => {
-  const REFUSAL = { code: 40002, message: 'Invalid value in data', request_id: 'req-bad' }
+  const REFUSAL = {
+    code: 40002,
+    message: 'Invalid value in data',
+    request_id: 'req-bad'
+  }
 
   test('one bad event among 1,000 → 999 delivered once, that one reported with TikTok message, within the bound', async () => {
     const accepted = new Map<string, number>()
@@ -273,7 +350,11 @@ describe('TikTok refuses a request as invalid: the offending events are found by
           errorreporter: 'DESTINATION'
         })
       } else {
-        expect(entry).toEqual({ status: 200, sent: tiktokContact(eventIds[i]), body: OK_SUMMARY })
+        expect(entry).toEqual({
+          status: 200,
+          sent: tiktokContact(eventIds[i]),
+          body: OK_SUMMARY
+        })
       }
     })
   })
@@ -292,7 +373,10 @@ describe('TikTok refuses a request as invalid: the offending events are found by
     const singles = bodies.filter((body) => body.data.length === 1).length
     expect(isolated).toHaveLength(singles)
     for (const entry of isolated) {
-      expect(entry).toMatchObject({ errortype: 'BAD_REQUEST', errormessage: 'TikTok refused the request: Invalid value in data (code 40002, request_id req-bad)' })
+      expect(entry).toMatchObject({
+        errortype: 'BAD_REQUEST',
+        errormessage: 'TikTok refused the request: Invalid value in data (code 40002, request_id req-bad)'
+      })
     }
     for (const entry of undetermined) {
       expect(entry).toMatchObject({
@@ -337,17 +421,39 @@ describe('TikTok refuses a request as invalid: the offending events are found by
   })
 
   test.each([
-    ['40061 (batch size)', 200, { code: 40061, message: 'Invalid batch size', request_id: 'req-size' }, 'TikTok refused the request: Invalid batch size (code 40061, request_id req-size)'],
-    ['40063 (partner name)', 200, { code: 40063, message: 'Invalid partner name', request_id: 'req-partner' }, 'TikTok refused the request: Invalid partner name (code 40063, request_id req-partner)'],
-    ['HTTP 413', 413, { message: 'Payload Too Large', request_id: 'req-413' }, 'TikTok answered HTTP 413: Payload Too Large (request_id req-413)']
-  ])('a request-level refusal, %s, is not split: one request, every event gets it', async (_, httpStatus, body, message) => {
-    const bodies = tiktokAnswering(() => [httpStatus, body])
-    const { multistatus } = await sendBatch(ids(1000).map((id) => contact(id)))
-    expect(bodies).toHaveLength(1)
-    expect(new Set(multistatus.map((m) => JSON.stringify([m.status, 'errormessage' in m ? m.errormessage : ''])))).toEqual(
-      new Set([JSON.stringify([400, message])])
-    )
-  })
+    [
+      '40061 (batch size)',
+      200,
+      { code: 40061, message: 'Invalid batch size', request_id: 'req-size' },
+      'TikTok refused the request: Invalid batch size (code 40061, request_id req-size)'
+    ],
+    [
+      '40063 (partner name)',
+      200,
+      {
+        code: 40063,
+        message: 'Invalid partner name',
+        request_id: 'req-partner'
+      },
+      'TikTok refused the request: Invalid partner name (code 40063, request_id req-partner)'
+    ],
+    [
+      'HTTP 413',
+      413,
+      { message: 'Payload Too Large', request_id: 'req-413' },
+      'TikTok answered HTTP 413: Payload Too Large (request_id req-413)'
+    ]
+  ])(
+    'a request-level refusal, %s, is not split: one request, every event gets it',
+    async (_, httpStatus, body, message) => {
+      const bodies = tiktokAnswering(() => [httpStatus, body])
+      const { multistatus } = await sendBatch(ids(1000).map((id) => contact(id)))
+      expect(bodies).toHaveLength(1)
+      expect(
+        new Set(multistatus.map((m) => JSON.stringify([m.status, 'errormessage' in m ? m.errormessage : ''])))
+      ).toEqual(new Set([JSON.stringify([400, message])]))
+    }
+  )
 
   test('a half answered retryable while splitting keeps its retryable status', async () => {
     let request = 0

@@ -28,7 +28,10 @@ describe('email addresses are trimmed, lowercased and SHA-256 hashed', () => {
     ['  JANE.DOE@EXAMPLE.COM  '],
     ['\tjane.doe@example.com\n']
   ])('%j', (written) => {
-    expect(hashEmails([written])).toEqual({ hashes: [SHA.janeEmail], dropped: [] })
+    expect(hashEmails([written])).toEqual({
+      hashes: [SHA.janeEmail],
+      dropped: []
+    })
   })
 
   test('the same address written differently is sent once', () => {
@@ -38,7 +41,10 @@ describe('email addresses are trimmed, lowercased and SHA-256 hashed', () => {
   })
 
   test('empty and blank values are not values: ignored, not reported', () => {
-    expect(hashEmails(['', '   ', 'jane.doe@example.com'])).toEqual({ hashes: [SHA.janeEmail], dropped: [] })
+    expect(hashEmails(['', '   ', 'jane.doe@example.com'])).toEqual({
+      hashes: [SHA.janeEmail],
+      dropped: []
+    })
     expect(hashEmails(['', ' '])).toEqual({ hashes: [], dropped: [] })
     expect(hashEmails(undefined)).toEqual({ hashes: [], dropped: [] })
   })
@@ -156,7 +162,10 @@ describe('phone numbers are normalized to E.164 without guessing, then hashed', 
 
 describe('external IDs are trimmed, lowercased and hashed', () => {
   test.each([['user-123'], [' USER-123 '], ['User-123']])('%j', (written) => {
-    expect(hashExternalIds([written])).toEqual({ hashes: [SHA.user123], dropped: [] })
+    expect(hashExternalIds([written])).toEqual({
+      hashes: [SHA.user123],
+      dropped: []
+    })
   })
 
   test('numbers are identifiers too; duplicates and empties are dropped', () => {

@@ -1,5 +1,6 @@
 import nock from 'nock'
-import { createTestIntegration, type JSONArray, type SegmentEvent } from '@segment/actions-core'
+import { createTestIntegration } from '@segment/actions-core'
+import type { JSONArray, SegmentEvent } from '@segment/actions-core'
 import definition from '../index'
 import { PRESET_EVENTS } from '../presets'
 import {
@@ -36,8 +37,51 @@ const CASES: Record<string, { event: SegmentEvent; expected: Record<string, unkn
       }
     }
   },
+  'Place an Order': {
+    // An order taken by phone, paid on delivery.
+    event: offlineEvent('Order Placed', {
+      order_id: 'PHONE-7781',
+      shop_id: 'call-centre-02',
+      value: 35.5,
+      currency: 'gbp',
+      products: [
+        {
+          product_id: 'sku-3003',
+          name: 'Wool Scarf',
+          category: 'Accessories',
+          price: 35.5,
+          quantity: 1
+        }
+      ]
+    }),
+    expected: {
+      event: 'PlaceAnOrder',
+      event_time: EVENT_TIME,
+      event_id: 'PHONE-7781',
+      user: USER,
+      properties: {
+        contents: [
+          {
+            price: 35.5,
+            quantity: 1,
+            content_id: 'sku-3003',
+            content_category: 'Accessories',
+            content_name: 'Wool Scarf'
+          }
+        ],
+        content_type: 'product',
+        currency: 'GBP',
+        value: 35.5,
+        order_id: 'PHONE-7781',
+        shop_id: 'call-centre-02'
+      }
+    }
+  },
   Contact: {
-    event: offlineEvent('Callback Started', { lead_id: 'lead-7781', description: 'Asked about store hours' }),
+    event: offlineEvent('Callback Started', {
+      lead_id: 'lead-7781',
+      description: 'Asked about store hours'
+    }),
     expected: {
       event: 'Contact',
       event_time: EVENT_TIME,
@@ -47,7 +91,11 @@ const CASES: Record<string, { event: SegmentEvent; expected: Record<string, unkn
     }
   },
   Subscribe: {
-    event: offlineEvent('Subscription Created', { value: 9.99, currency: 'EUR', limited_data_use: false }),
+    event: offlineEvent('Subscription Created', {
+      value: 9.99,
+      currency: 'EUR',
+      limited_data_use: false
+    }),
     expected: {
       event: 'Subscribe',
       event_time: EVENT_TIME,
@@ -102,13 +150,24 @@ const CASES: Record<string, { event: SegmentEvent; expected: Record<string, unkn
     }
   },
   'Initiate Checkout': {
-    event: offlineEvent('Checkout Started', { order_id: 'POS-50314', value: 25, currency: 'USD', products: ORDER_COMPLETED_PROPERTIES.products as JSONArray }),
+    event: offlineEvent('Checkout Started', {
+      order_id: 'POS-50314',
+      value: 25,
+      currency: 'USD',
+      products: ORDER_COMPLETED_PROPERTIES.products as JSONArray
+    }),
     expected: {
       event: 'InitiateCheckout',
       event_time: EVENT_TIME,
       event_id: 'msg-checkout-started',
       user: USER,
-      properties: { contents: ORDER_COMPLETED_CONTENTS, content_type: 'product', currency: 'USD', value: 25, order_id: 'POS-50314' }
+      properties: {
+        contents: ORDER_COMPLETED_CONTENTS,
+        content_type: 'product',
+        currency: 'USD',
+        value: 25,
+        order_id: 'POS-50314'
+      }
     }
   },
   'Add Payment Info': {
@@ -138,7 +197,16 @@ const CASES: Record<string, { event: SegmentEvent; expected: Record<string, unkn
       event_id: 'msg-product-added',
       user: USER,
       properties: {
-        contents: [{ price: 10, quantity: 1, content_id: 'sku-1001', content_category: 'Apparel', content_name: 'Organic Cotton Tee', brand: 'Acme' }],
+        contents: [
+          {
+            price: 10,
+            quantity: 1,
+            content_id: 'sku-1001',
+            content_category: 'Apparel',
+            content_name: 'Organic Cotton Tee',
+            brand: 'Acme'
+          }
+        ],
         content_type: 'product',
         currency: 'USD',
         value: 10
@@ -146,23 +214,38 @@ const CASES: Record<string, { event: SegmentEvent; expected: Record<string, unkn
     }
   },
   'Add to Wishlist': {
-    event: offlineEvent('Product Added to Wishlist', { product_id: 'sku-2002', name: 'Canvas Tote' }),
+    event: offlineEvent('Product Added to Wishlist', {
+      product_id: 'sku-2002',
+      name: 'Canvas Tote'
+    }),
     expected: {
       event: 'AddToWishlist',
       event_time: EVENT_TIME,
       event_id: 'msg-product-added-to-wishlist',
       user: USER,
-      properties: { contents: [{ content_id: 'sku-2002', content_name: 'Canvas Tote' }], content_type: 'product' }
+      properties: {
+        contents: [{ content_id: 'sku-2002', content_name: 'Canvas Tote' }],
+        content_type: 'product'
+      }
     }
   },
   'View Content': {
-    event: offlineEvent('Product Viewed', { product_id: 'sku-1001', currency: 'GBP', value: 8 }),
+    event: offlineEvent('Product Viewed', {
+      product_id: 'sku-1001',
+      currency: 'GBP',
+      value: 8
+    }),
     expected: {
       event: 'ViewContent',
       event_time: EVENT_TIME,
       event_id: 'msg-product-viewed',
       user: USER,
-      properties: { contents: [{ content_id: 'sku-1001' }], content_type: 'product', currency: 'GBP', value: 8 }
+      properties: {
+        contents: [{ content_id: 'sku-1001' }],
+        content_type: 'product',
+        currency: 'GBP',
+        value: 8
+      }
     }
   },
   Search: {
@@ -188,11 +271,20 @@ describe('every preset sends the exact TikTok request for its Segment spec event
     const { event, expected } = CASES[name]
     const mapping = definition.presets?.find((p) => p.name === name)
     if (!mapping || !('mapping' in mapping) || !mapping.mapping) throw new Error(`preset ${name} has no mapping`)
-    nock(TIKTOK, { reqheaders: { 'access-token': SETTINGS.accessToken, 'content-type': 'application/json' } })
+    nock(TIKTOK, {
+      reqheaders: {
+        'access-token': SETTINGS.accessToken,
+        'content-type': 'application/json'
+      }
+    })
       .post(TRACK_PATH)
       .reply(200, OK)
 
-    const responses = await testDestination.testAction(preset.action, { event, mapping: mapping.mapping, settings: SETTINGS })
+    const responses = await testDestination.testAction(preset.action, {
+      event,
+      mapping: mapping.mapping,
+      settings: SETTINGS
+    })
 
     expect(responses).toHaveLength(1)
     expect(responses[0].status).toBe(200)
@@ -206,7 +298,13 @@ describe('what is absent is left out of the body', () => {
     const event = offlineEvent(
       'Callback Started',
       { description: '', order_id: null, products: [], query: '   ' },
-      { context: { traits: { email: 'jane.doe@example.com', phone: '' }, page: { url: '', referrer: '' } }, userId: null }
+      {
+        context: {
+          traits: { email: 'jane.doe@example.com', phone: '' },
+          page: { url: '', referrer: '' }
+        },
+        userId: null
+      }
     )
     const mapping = definition.presets?.find((p) => p.name === 'Contact')
     const responses = await testDestination.testAction('trackNonPaymentOfflineConversion', {
@@ -215,7 +313,14 @@ describe('what is absent is left out of the body', () => {
       settings: SETTINGS
     })
     expect(responses[0].options.json).toEqual(
-      trackBody([{ event: 'Contact', event_time: EVENT_TIME, event_id: 'msg-callback-started', user: { email: USER.email } }])
+      trackBody([
+        {
+          event: 'Contact',
+          event_time: EVENT_TIME,
+          event_id: 'msg-callback-started',
+          user: { email: USER.email }
+        }
+      ])
     )
   })
 })

@@ -1,22 +1,14 @@
 import fc from 'fast-check'
 import nock from 'nock'
-import { createHash } from 'node:crypto'
-import { format } from 'node:util'
-import {
-  createTestIntegration,
-  type InputField,
-  type JSONObject,
-  type Logger,
-  type Result,
-  type SegmentEvent
-} from '@segment/actions-core'
+import { hash } from 'crypto'
+import { format } from 'util'
+import { createTestIntegration } from '@segment/actions-core'
+import type { Logger, Result, SegmentEvent } from '@segment/actions-core'
 import type { CountryCode } from 'libphonenumber-js'
 import definition from '../index'
-import { PRESET_EVENTS, presets } from '../presets'
 import { hashEmails, hashExternalIds, hashPhones, readPhone } from '../identity'
 import { isSha256Hex } from '../hashing'
-import { validateTrackRequest } from '../../../sandbox/rules'
-import { SETTINGS, TIKTOK, TRACK_PATH } from './__helpers__/fixtures'
+import type { Settings } from '../generated-types'
 import {
   PHONE_COUNTRIES,
   emailAddress,
@@ -28,328 +20,35 @@ import {
   writtenEmail,
   writtenFormOfEmail,
   writtenFormOfPhone,
-  writtenPhone,
-  type Json,
-  type JsonObject,
-  type WrittenEmail,
-  type WrittenPhone
+  writtenPhone
 } from './__helpers__/arbitraries'
-import type { Settings } from '../generated-types'
+import type { Json, JsonObject, WrittenEmail, WrittenPhone } from './__helpers__/arbitraries'
+import {
+  ACTIONS,
+  NUM_RUNS,
+  OK_ANSWER,
+  PROPERTY_TIMEOUT_MS,
+  defaultPhoneCountry,
+  expectEnoughCases,
+  fakeTikTok,
+  fcParameters,
+  presetMapping,
+  settingsWith
+} from './__helpers__/property-runs'
+import type { ActionKey, FakeTikTok, TikTokAnswer } from './__helpers__/property-runs'
 
 /*
- * Property-based tests ("Reliability and security evidence").
- *
- * Runs and seeds
- * - FC_NUM_RUNS (default 10,000) is the number of cases of every property.
- *   The hashing properties (d) run that many times. For the properties that
- *   drive actions-core (a, c) a case is one Segment event: each run is a batch,
- *   the number of runs is FC_NUM_RUNS divided by less than the mean batch size,
- *   and each such test checks that at least FC_NUM_RUNS events went through.
- *   The single-event path (b) runs FC_NUM_RUNS / 5 events per action, as
- *   many requests: it is the slow path, and the batch path covers the same code.
- * - With CI set, the seed is fixed (CI_SEED), so CI runs are reproducible;
- *   locally it is random (fast-check's default, Date.now()).
- * - On failure fast-check prints "{ seed: …, path: "…" }" and the shrunk
- *   counterexample. Replay: FC_SEED=<seed> [FC_PATH=<path>] npx jest <this file> -t '<test name>'
- *   (FC_PATH belongs to one property: select it with -t).
+ * Property-based tests of the destination on its own: nothing that leaves it
+ * holds an email, a phone number or the access token (c), and hashing (d).
+ * Runs and seeds: see __helpers__/property-runs.ts. That TikTok accepts what the
+ * destination sends is checked against the sandbox's rules, outside this
+ * folder (src/sandbox/__tests__/destination-properties.test.ts).
  */
-
-const CI_SEED = 20261127
-const NUM_RUNS = positiveInteger('FC_NUM_RUNS') ?? 10_000
-const SINGLE_RUNS = Math.max(1, Math.round(NUM_RUNS / 5))
-
-function positiveInteger(name: string): number | undefined {
-  const text = process.env[name]
-  if (text === undefined || text.trim() === '') return undefined
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(text)}`)
-  return value
-}
-
-/** fast-check parameters: numRuns, and the seed (FC_SEED, else fixed in CI, else random) and path to replay. */
-function fcParameters<T>(numRuns: number): fc.Parameters<T> {
-  const replay = process.env.FC_SEED
-  let seed: number | undefined
-  if (replay !== undefined && replay.trim() !== '') {
-    seed = Number(replay)
-    if (!Number.isInteger(seed)) throw new Error(`FC_SEED must be an integer, got ${JSON.stringify(replay)}`)
-  } else if (process.env.CI) {
-    seed = CI_SEED
-  }
-  const path = process.env.FC_PATH
-  return { numRuns, ...(seed !== undefined ? { seed } : {}), ...(path ? { path } : {}) }
-}
-
-/**
- * The properties driven through actions-core count their cases in events: at
- * least FC_NUM_RUNS of them must have gone through. Batch sizes are random, so
- * the count is only checked from the default 10,000 up (the expected count is
- * then more than 6 standard deviations above it), and not when replaying one path.
- */
-function expectEnoughCases(events: number): void {
-  if (NUM_RUNS >= 10_000 && !process.env.FC_PATH) expect(events).toBeGreaterThanOrEqual(NUM_RUNS)
-}
-
-/** Jest's time limit for one property (jest.config's 60 s is too short for 10,000 events when shrinking a failure). */
-const PROPERTY_TIMEOUT_MS = 300_000
-
-// ---------------------------------------------------------------------------
-// The actions, their presets and the names of their fields
-
-type ActionKey = 'trackPaymentOfflineConversion' | 'trackNonPaymentOfflineConversion'
-const ACTIONS: readonly ActionKey[] = ['trackPaymentOfflineConversion', 'trackNonPaymentOfflineConversion']
-
-function presetMapping(name: string): JSONObject {
-  const preset = presets.find((p) => p.name === name)
-  if (!preset || !('mapping' in preset) || !preset.mapping) throw new Error(`no preset ${name}`)
-  return preset.mapping
-}
-
-/** Every preset of the action (Complete Payment for the payment action; Contact, View Content… for the other). */
-const presetsOf = (action: ActionKey): string[] => PRESET_EVENTS.filter((p) => p.action === action).map((p) => p.name)
-
-function fieldsOf(action: ActionKey): Record<string, InputField> {
-  const fields = definition.actions[action]?.fields
-  if (!fields) throw new Error(`no action ${action}`)
-  return fields
-}
-
-/**
- * What a per-event rejection must look like to "name the field". The accepted
- * shapes, all anchored at the start of the message (or of each sentence, for
- * actions-core's schema messages):
- *
- * 1. The destination's own PayloadValidationError: "<field key>[, <field key>…]: <rule>"
- *    ("currency: must be a 3-letter…", "timestamp: outside TikTok's attribution window…",
- *    "contents[2].quantity: must be a number, 0 or more", "email_addresses, phone_numbers: no usable…").
- * 2. (kept for the numbering below)
- * 3. actions-core's schema validation (ajv-human-errors); the message is one or
- *    more sentences, each of which must be one of:
- *    a. "The root value is missing the required field '<field key>'."
- *    b. "The value at /<field key>[/<index or sub-field>…] <rule>."
- *    c. "<field label> must <rule>." — ajv-human-errors names a field by its
- *       label (its schema title): "Value must be a number but it was a string.",
- *       "Price must be a number…" (a sub-field of Contents).
- */
-function fieldNamer(action: ActionKey): (message: string) => boolean {
-  const fields = fieldsOf(action)
-  const keys = new Set(Object.keys(fields))
-  const labels = new Set<string>()
-  for (const field of Object.values(fields)) {
-    labels.add(field.label)
-    for (const sub of Object.values(field.properties ?? {})) labels.add(sub.label)
-  }
-  const ownMessage = (message: string): boolean => {
-    const own = /^(\w+(?:, \w+)*)(?:\[\d+\]\.\w+)?: \S/.exec(message)
-    return own !== null && own[1].split(', ').every((key) => keys.has(key))
-  }
-  const schemaSentence = (sentence: string): boolean => {
-    const missing = /^The root value is missing the required field '(\w+)'\.$/.exec(sentence)
-    if (missing) return keys.has(missing[1])
-    const at = /^The value at \/(\w+)(?:\/\S*)? .+\.$/.exec(sentence)
-    if (at) return keys.has(at[1])
-    for (const label of labels) if (sentence.startsWith(`${label} must `) && sentence.endsWith('.')) return true
-    return false
-  }
-  return (message) => {
-    if (ownMessage(message)) return true
-    const sentences = message.split(/(?<=\.)\s+(?=[A-Z])/)
-    return sentences.length > 0 && sentences.every(schemaSentence)
-  }
-}
-
-// ---------------------------------------------------------------------------
-// TikTok, as nock: records every request body and answers what `answer` says
-
-interface TikTokAnswer {
-  status: number
-  body: string | Record<string, Json>
-}
-const OK_ANSWER: TikTokAnswer = { status: 200, body: { code: 0, message: 'OK', request_id: '20261127000000ABCDEF' } }
-
-interface FakeTikTok {
-  bodies: unknown[]
-  answer: TikTokAnswer
-}
-
-function fakeTikTok(): FakeTikTok {
-  const state: FakeTikTok = { bodies: [], answer: OK_ANSWER }
-  nock(TIKTOK)
-    .persist()
-    .post(TRACK_PATH)
-    .reply((_uri, body) => {
-      state.bodies.push(body)
-      return [state.answer.status, state.answer.body]
-    })
-  return state
-}
-
-const nowSeconds = () => Math.floor(Date.now() / 1000)
-
-/** The sandbox's verdict on a request body; the message says which rule, never the value. */
-function sandboxProblem(body: unknown): string | undefined {
-  // The sandbox checks after the destination built the body, so its "now" is later: never stricter on future times.
-  const result = validateTrackRequest(body, { nowSeconds: nowSeconds() })
-  return result.ok ? undefined : result.message
-}
-
-const asTrackBody = (event: unknown) => ({
-  event_source: 'offline',
-  event_source_id: SETTINGS.eventSetID,
-  partner_name: 'Segment',
-  data: [event]
-})
-
-/** Default Phone Country settings of the runs: none, the six countries, once in a while an invalid one. */
-const defaultPhoneCountry = (): fc.Arbitrary<string | undefined> =>
-  fc.oneof(
-    { weight: 3, arbitrary: fc.constant(undefined) },
-    { weight: 12, arbitrary: fc.constantFrom<string>(...PHONE_COUNTRIES) },
-    { weight: 1, arbitrary: fc.constantFrom('', ' us ', 'XX', 'USA') }
-  )
-
-const settingsWith = (country: string | undefined, accessToken = SETTINGS.accessToken): Settings => ({
-  accessToken,
-  eventSetID: SETTINGS.eventSetID,
-  ...(country !== undefined ? { defaultPhoneCountry: country } : {})
-})
 
 beforeEach(() => nock.disableNetConnect())
 afterEach(() => {
   nock.cleanAll()
   nock.enableNetConnect()
-})
-
-// ---------------------------------------------------------------------------
-// a. The batch path
-
-/** Batches of 1 to 50 events (fast-check's mean ≈ 24.4): FC_NUM_RUNS / 20 runs give ≈ 1.2 × FC_NUM_RUNS events. */
-const MAX_BATCH = 50
-const BATCH_RUNS = Math.ceil(NUM_RUNS / 20)
-
-describe('a. batch path: every event ends as a TikTok event the sandbox accepts, or as a 4xx naming a field', () => {
-  test.each(ACTIONS)(
-    '%s',
-    async (action) => {
-      const tiktok = fakeTikTok()
-      const namesAField = fieldNamer(action)
-      const testDestination = createTestIntegration(definition)
-      const counts = { events: 0, sent: 0 }
-
-      await fc.assert(
-        fc.asyncProperty(
-          fc.array(segmentEvent(), { minLength: 1, maxLength: MAX_BATCH, size: 'max' }),
-          fc.constantFrom(...presetsOf(action)),
-          defaultPhoneCountry(),
-          async (events, preset, country) => {
-            tiktok.bodies = []
-            await testDestination.testBatchAction(action, {
-              events,
-              mapping: presetMapping(preset),
-              settings: settingsWith(country)
-            })
-            const multistatus = testDestination.results[0]?.multistatus ?? []
-
-            // exactly one entry per event, none missing
-            expect(multistatus).toHaveLength(events.length)
-            const sent: unknown[] = []
-            for (let i = 0; i < events.length; i++) {
-              const entry = multistatus[i]
-              expect(entry).toBeDefined()
-              if (entry.status === 200) {
-                expect(sandboxProblem(asTrackBody(entry.sent))).toBeUndefined()
-                sent.push(entry.sent)
-              } else {
-                expect(entry.status).toBeGreaterThanOrEqual(400)
-                expect(entry.status).toBeLessThan(500)
-                const message = 'errormessage' in entry ? entry.errormessage : undefined
-                expect({ status: entry.status, message, namesAField: namesAField(message ?? '') }).toEqual({
-                  status: entry.status,
-                  message,
-                  namesAField: true
-                })
-              }
-            }
-            // every request body passes the sandbox, and together they carry exactly the accepted events, in order
-            for (const body of tiktok.bodies) expect(sandboxProblem(body)).toBeUndefined()
-            const delivered = tiktok.bodies.flatMap((body) => (body as { data: unknown[] }).data)
-            expect(delivered).toEqual(JSON.parse(JSON.stringify(sent))) // as JSON: -0 is sent as 0
-
-            counts.events += events.length
-            counts.sent += sent.length
-          }
-        ),
-        fcParameters(BATCH_RUNS)
-      )
-
-      expectEnoughCases(counts.events)
-      // enough events were accepted to exercise the sandbox rules (about a third for the payment action, more for the other)
-      expect(counts.sent).toBeGreaterThan(counts.events / 10)
-    },
-    PROPERTY_TIMEOUT_MS
-  )
-})
-
-// ---------------------------------------------------------------------------
-// b. The single-event path
-
-/** The errors perform may end with for a bad event. AggregateAjvError is actions-core's schema error: its runtime answers it with 400. */
-function singleEventFailure(error: unknown): { status: number | undefined; name: string; message: string } {
-  if (!(error instanceof Error)) return { status: undefined, name: typeof error, message: String(error) }
-  const status = (error as { status?: unknown }).status
-  return {
-    name: error.name,
-    message: error.message,
-    status: typeof status === 'number' ? status : error.name === 'AggregateAjvError' ? 400 : undefined
-  }
-}
-
-describe('b. single path: one request the sandbox accepts, or a 4xx naming a field', () => {
-  test.each(ACTIONS)(
-    '%s',
-    async (action) => {
-      const tiktok = fakeTikTok()
-      const namesAField = fieldNamer(action)
-      const testDestination = createTestIntegration(definition)
-
-      await fc.assert(
-        fc.asyncProperty(
-          segmentEvent(),
-          fc.constantFrom(...presetsOf(action)),
-          defaultPhoneCountry(),
-          async (event, preset, country) => {
-            tiktok.bodies = []
-            let failure: ReturnType<typeof singleEventFailure> | undefined
-            try {
-              await testDestination.testAction(action, {
-                event,
-                mapping: presetMapping(preset),
-                settings: settingsWith(country)
-              })
-            } catch (error) {
-              failure = singleEventFailure(error)
-            }
-            if (failure === undefined) {
-              expect(tiktok.bodies).toHaveLength(1)
-              expect(sandboxProblem(tiktok.bodies[0])).toBeUndefined()
-              return
-            }
-            // Only the errors of a rejected event: anything else (a TypeError…) is a bug.
-            expect(['PayloadValidationError', 'AggregateAjvError']).toContain(failure.name)
-            expect(failure.status).toBe(400)
-            expect({ message: failure.message, namesAField: namesAField(failure.message) }).toEqual({
-              message: failure.message,
-              namesAField: true
-            })
-            expect(tiktok.bodies).toEqual([])
-          }
-        ),
-        fcParameters(SINGLE_RUNS)
-      )
-    },
-    PROPERTY_TIMEOUT_MS
-  )
 })
 
 // ---------------------------------------------------------------------------
@@ -383,12 +82,21 @@ const piiEvent = (): fc.Arbitrary<PiiEvent> =>
       const traits: JsonObject = isObject(raw.traits) ? { ...raw.traits } : {}
       const email: Json = asArrays ? emails.map((e) => e.written) : emails[0].written
       const phone: Json = asArrays ? phones.map((p) => p.written) : phones[0].written
-      const targets: Record<string, JsonObject> = { properties, 'context.traits': contextTraits, traits }
+      const targets: Record<string, JsonObject> = {
+        properties,
+        'context.traits': contextTraits,
+        traits
+      }
       let userId = raw.userId
       if (emailAt === 'userId') userId = emails[0].written
       else targets[emailAt].email = email
       targets[phoneAt].phone = phone
-      const event: JsonObject = { ...raw, properties, context: { ...context, traits: contextTraits }, traits }
+      const event: JsonObject = {
+        ...raw,
+        properties,
+        context: { ...context, traits: contextTraits },
+        traits
+      }
       if (userId !== undefined) event.userId = userId
       return {
         event: event as unknown as SegmentEvent,
@@ -399,7 +107,11 @@ const piiEvent = (): fc.Arbitrary<PiiEvent> =>
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'.split('')
 const accessToken = (): fc.Arbitrary<string> =>
-  fc.string({ unit: fc.constantFrom(...ALPHANUMERIC), minLength: 32, maxLength: 32 })
+  fc.string({
+    unit: fc.constantFrom(...ALPHANUMERIC),
+    minLength: 32,
+    maxLength: 32
+  })
 
 /** Everything that leaves the destination in one run. */
 interface Leaks {
@@ -483,7 +195,8 @@ const errorTexts = (error: unknown): string[] =>
     ? [error.message, String(error), error.stack ?? '', safeJson(error)]
     : [safeJson(error), String(error)]
 
-type TestDestination = ReturnType<typeof createTestIntegration<Settings>>
+const newTestDestination = () => createTestIntegration(definition)
+type TestDestination = ReturnType<typeof newTestDestination>
 
 /** Runs `events` through one action, single (one event) or batch path, and gathers every output. */
 async function runAndCollect(
@@ -502,8 +215,20 @@ async function runAndCollect(
   tiktok.bodies = []
   consoleLines.length = 0
   try {
-    if (path === 'single') await testDestination.testAction(action, { event: events[0], mapping, settings, logger })
-    else await testDestination.testBatchAction(action, { events, mapping, settings, logger })
+    if (path === 'single')
+      await testDestination.testAction(action, {
+        event: events[0],
+        mapping,
+        settings,
+        logger
+      })
+    else
+      await testDestination.testBatchAction(action, {
+        events,
+        mapping,
+        settings,
+        logger
+      })
   } catch (error) {
     errors.push(...errorTexts(error))
   }
@@ -538,14 +263,21 @@ describe('c. no email, phone number or access token in plain text in anything th
       let events = 0
       const quiet: TikTokAnswer[] = [
         OK_ANSWER,
-        { status: 200, body: { code: 40002, message: 'Invalid parameter', request_id: '1' } },
+        {
+          status: 200,
+          body: { code: 40002, message: 'Invalid parameter', request_id: '1' }
+        },
         { status: 200, body: { code: 40105, message: 'Invalid access token' } },
         { status: 500, body: 'Internal Server Error' }
       ]
 
       await fc.assert(
         fc.asyncProperty(
-          fc.array(piiEvent(), { minLength: 1, maxLength: PII_MAX_BATCH, size: 'max' }),
+          fc.array(piiEvent(), {
+            minLength: 1,
+            maxLength: PII_MAX_BATCH,
+            size: 'max'
+          }),
           fc.constantFrom(...ACTIONS),
           fc.constantFrom<'single' | 'batch'>('single', 'batch', 'batch', 'batch'),
           defaultPhoneCountry(),
@@ -595,7 +327,11 @@ describe('c. no email, phone number or access token in plain text in anything th
 
       await fc.assert(
         fc.asyncProperty(
-          fc.array(piiEvent(), { minLength: 1, maxLength: ECHO_MAX_BATCH, size: 'max' }),
+          fc.array(piiEvent(), {
+            minLength: 1,
+            maxLength: ECHO_MAX_BATCH,
+            size: 'max'
+          }),
           fc.constantFrom(...ACTIONS),
           fc.constantFrom<'single' | 'batch'>('single', 'batch'),
           defaultPhoneCountry(),
@@ -609,7 +345,14 @@ describe('c. no email, phone number or access token in plain text in anything th
             tiktok.answer =
               shape.code === undefined
                 ? { status: shape.status, body: `upstream error: ${echo}` }
-                : { status: shape.status, body: { code: shape.code, message: echo, request_id: '202611270000001234' } }
+                : {
+                    status: shape.status,
+                    body: {
+                      code: shape.code,
+                      message: echo,
+                      request_id: '202611270000001234'
+                    }
+                  }
             const leaks = await runAndCollect(
               testDestination,
               tiktok,
@@ -634,7 +377,7 @@ describe('c. no email, phone number or access token in plain text in anything th
 // ---------------------------------------------------------------------------
 // d. Hashing
 
-const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex')
+const sha256 = (value: string): string => hash('sha256', value, 'hex')
 const countryOrNone = (): fc.Arbitrary<CountryCode | undefined> =>
   fc.constantFrom<CountryCode | undefined>(undefined, ...PHONE_COUNTRIES)
 
@@ -692,9 +435,15 @@ describe('d. hashing', () => {
           ['phone_numbers', hashPhones(values, { country })]
         ] as const) {
           const positions = result.dropped.map((note) => Number(/^\w+\[(\d+)\]: /.exec(note)?.[1]))
-          for (const [i, note] of result.dropped.entries()) expect(note.startsWith(`${field}[${positions[i]}]: `)).toBe(true)
+          for (const [i, note] of result.dropped.entries())
+            expect(note.startsWith(`${field}[${positions[i]}]: `)).toBe(true)
           const reported = new Set(positions)
-          const usable = values.filter((value, i) => !reported.has(i) && (typeof value === 'string' || typeof value === 'number') && String(value).trim() !== '')
+          const usable = values.filter(
+            (value, i) =>
+              !reported.has(i) &&
+              (typeof value === 'string' || typeof value === 'number') &&
+              String(value).trim() !== ''
+          )
           expect(result.hashes.length).toBeLessThanOrEqual(usable.length)
           if (usable.length > 0) expect(result.hashes.length).toBeGreaterThan(0)
         }
@@ -773,7 +522,11 @@ describe('d. hashing', () => {
         const international = /^[(\s]*(\+|00)/.test(phone.written.trim())
         const result = hashPhones([phone.written])
         if (international) expect(result.hashes).toEqual([sha256(phone.number.e164)])
-        else expect(result).toEqual({ hashes: [], dropped: ['phone_numbers[0]: no country code and no Default Phone Country'] })
+        else
+          expect(result).toEqual({
+            hashes: [],
+            dropped: ['phone_numbers[0]: no country code and no Default Phone Country']
+          })
       }),
       fcParameters(NUM_RUNS)
     )

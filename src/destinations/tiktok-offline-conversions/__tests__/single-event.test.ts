@@ -1,11 +1,22 @@
 import nock from 'nock'
-import { createTestIntegration, type SegmentEvent } from '@segment/actions-core'
+import { createTestIntegration } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import definition from '../index'
 import { presets } from '../presets'
 import { redactPersonalData } from '../privacy'
 import { checkCredentials } from '../credentials'
 import { readEventName } from '../offline-rules'
-import { EVENT_TIME, OK, ORDER_COMPLETED_PROPERTIES, SETTINGS, TIKTOK, TRACK_PATH, USER, offlineEvent, trackBody } from './__helpers__/fixtures'
+import {
+  EVENT_TIME,
+  OK,
+  ORDER_COMPLETED_PROPERTIES,
+  SETTINGS,
+  TIKTOK,
+  TRACK_PATH,
+  USER,
+  offlineEvent,
+  trackBody
+} from './__helpers__/fixtures'
 
 const testDestination = createTestIntegration(definition)
 const PAYMENT = 'trackPaymentOfflineConversion'
@@ -18,9 +29,17 @@ function presetMapping(name: string) {
 }
 
 const sendPayment = (event: SegmentEvent, settings = SETTINGS) =>
-  testDestination.testAction(PAYMENT, { event, mapping: presetMapping('Complete Payment'), settings })
+  testDestination.testAction(PAYMENT, {
+    event,
+    mapping: presetMapping('Complete Payment'),
+    settings
+  })
 const sendContact = (event: SegmentEvent, settings = SETTINGS) =>
-  testDestination.testAction(NON_PAYMENT, { event, mapping: presetMapping('Contact'), settings })
+  testDestination.testAction(NON_PAYMENT, {
+    event,
+    mapping: presetMapping('Contact'),
+    settings
+  })
 
 /** The one TikTok event the request carried. */
 async function sentEvent(send: () => Promise<unknown>): Promise<Record<string, unknown>> {
@@ -56,7 +75,10 @@ describe('matching keys: an event needs an email address or a phone number', () 
 
   test('the refusal says what was dropped from them, by position, without the values', async () => {
     const event = offlineEvent('Callback Started', {}, { context: { traits: { email: 'n/a', phone: '201-555-0123' } } })
-    const settings = { accessToken: SETTINGS.accessToken, eventSetID: SETTINGS.eventSetID }
+    const settings = {
+      accessToken: SETTINGS.accessToken,
+      eventSetID: SETTINGS.eventSetID
+    }
     await expect(sendContact(event, settings)).rejects.toMatchObject({
       status: 400,
       message:
@@ -65,7 +87,11 @@ describe('matching keys: an event needs an email address or a phone number', () 
   })
 
   test('a phone alone is enough; external IDs given alongside are still sent, hashed', async () => {
-    const phoneOnly = offlineEvent('Callback Started', {}, { userId: null, context: { traits: { phone: '415-555-0132' } } })
+    const phoneOnly = offlineEvent(
+      'Callback Started',
+      {},
+      { userId: null, context: { traits: { phone: '415-555-0132' } } }
+    )
     expect(await sentEvent(() => sendContact(phoneOnly))).toEqual({
       event: 'Contact',
       event_time: EVENT_TIME,
@@ -73,32 +99,57 @@ describe('matching keys: an event needs an email address or a phone number', () 
       user: { phone: USER.phone }
     })
     const withUserId = offlineEvent('Callback Started', {}, { context: { traits: { phone: '415-555-0132' } } })
-    expect((await sentEvent(() => sendContact(withUserId))).user).toEqual({ phone: USER.phone, external_id: USER.external_id })
+    expect((await sentEvent(() => sendContact(withUserId))).user).toEqual({
+      phone: USER.phone,
+      external_id: USER.external_id
+    })
   })
 
   test('properties win over context.traits, which win over traits', async () => {
     const event = offlineEvent(
       'Callback Started',
       { email: 'jane.doe@example.com' },
-      { userId: null, context: { traits: { email: 'other@example.com' } }, traits: { email: 'third@example.com' } }
+      {
+        userId: null,
+        context: { traits: { email: 'other@example.com' } },
+        traits: { email: 'third@example.com' }
+      }
     )
-    expect((await sentEvent(() => sendContact(event))).user).toEqual({ email: USER.email })
-    const fromTraits = offlineEvent('Callback Started', {}, { userId: null, context: {}, traits: { email: 'JANE.DOE@example.com' } })
-    expect((await sentEvent(() => sendContact(fromTraits))).user).toEqual({ email: USER.email })
+    expect((await sentEvent(() => sendContact(event))).user).toEqual({
+      email: USER.email
+    })
+    const fromTraits = offlineEvent(
+      'Callback Started',
+      {},
+      { userId: null, context: {}, traits: { email: 'JANE.DOE@example.com' } }
+    )
+    expect((await sentEvent(() => sendContact(fromTraits))).user).toEqual({
+      email: USER.email
+    })
   })
 })
 
 describe('phones: read as written with + or 00, else in the Default Phone Country, never guessed', () => {
-  const NO_COUNTRY_SETTINGS = { accessToken: SETTINGS.accessToken, eventSetID: SETTINGS.eventSetID }
+  const NO_COUNTRY_SETTINGS = {
+    accessToken: SETTINGS.accessToken,
+    eventSetID: SETTINGS.eventSetID
+  }
 
   test.each([['201-555-0123'], ['(321) 555-0123']])(
     'without the setting, %j is dropped (not read as +20 or +32), and the delivered event says so',
     async (phone) => {
-      const event = offlineEvent('Callback Started', {}, { context: { traits: { email: 'jane.doe@example.com', phone } } })
+      const event = offlineEvent(
+        'Callback Started',
+        {},
+        { context: { traits: { email: 'jane.doe@example.com', phone } } }
+      )
       nock(TIKTOK).post(TRACK_PATH).reply(200, OK)
       const [response] = await sendContact(event, NO_COUNTRY_SETTINGS)
       const sent = (response.options.json as { data: Record<string, unknown>[] }).data[0]
-      expect(sent.user).toEqual({ email: USER.email, external_id: USER.external_id })
+      expect(sent.user).toEqual({
+        email: USER.email,
+        external_id: USER.external_id
+      })
       const results = testDestination.results
       expect(results[results.length - 1].data).toEqual({
         code: 0,
@@ -117,7 +168,15 @@ describe('phones: read as written with + or 00, else in the Default Phone Countr
   })
 
   test('a Default Phone Country outside the choices (saved through an API) counts as unset: events still go, each says so', async () => {
-    const event = offlineEvent('Callback Started', {}, { context: { traits: { email: 'jane.doe@example.com', phone: '201-555-0123' } } })
+    const event = offlineEvent(
+      'Callback Started',
+      {},
+      {
+        context: {
+          traits: { email: 'jane.doe@example.com', phone: '201-555-0123' }
+        }
+      }
+    )
     nock(TIKTOK).post(TRACK_PATH).reply(200, OK)
     await sendContact(event, { ...SETTINGS, defaultPhoneCountry: 'xq8Zr' })
     const results = testDestination.results
@@ -172,7 +231,10 @@ describe('event_time: ISO 8601 (UTC without an offset) or Unix time, from 28 day
     const send = () =>
       testDestination.testAction(NON_PAYMENT, {
         event,
-        mapping: { ...presetMapping('Contact'), timestamp: { '@path': '$.properties.called_at' } },
+        mapping: {
+          ...presetMapping('Contact'),
+          timestamp: { '@path': '$.properties.called_at' }
+        },
         settings: SETTINGS
       })
     expect((await sentEvent(send)).event_time).toBe(T)
@@ -193,7 +255,8 @@ describe('event_time: ISO 8601 (UTC without an offset) or Unix time, from 28 day
     expect(sentTime).toBeLessThanOrEqual(Math.floor(Date.now() / 1000))
   })
 
-  const UNREADABLE = 'timestamp: must be an ISO 8601 date (UTC when it has no offset) or a Unix time in seconds or milliseconds'
+  const UNREADABLE =
+    'timestamp: must be an ISO 8601 date (UTC when it has no offset) or a Unix time in seconds or milliseconds'
   const OUTSIDE =
     "timestamp: outside TikTok's attribution window, from 28 days ago to 5 minutes from now: TikTok neither matches nor reports offline events older than 28 days"
 
@@ -213,7 +276,11 @@ describe('event_time: ISO 8601 (UTC without an offset) or Unix time, from 28 day
     ['2099-01-01T00:00:00Z', OUTSIDE]
   ])('%j is refused: %s', async (timestamp, message) => {
     const event = offlineEvent('Callback Started', {}, { timestamp })
-    await expect(sendContact(event)).rejects.toMatchObject({ name: 'PayloadValidationError', status: 400, message })
+    await expect(sendContact(event)).rejects.toMatchObject({
+      name: 'PayloadValidationError',
+      status: 400,
+      message
+    })
     expect(nock.pendingMocks()).toEqual([])
   })
 })
@@ -222,7 +289,11 @@ describe('event names: only TikTok offline standard events', () => {
   test('any other name is refused naming event and listing the accepted names', async () => {
     const event = offlineEvent('Callback Started', {})
     const send = () =>
-      testDestination.testAction(NON_PAYMENT, { event, mapping: { ...presetMapping('Contact'), event: 'Purchase' }, settings: SETTINGS })
+      testDestination.testAction(NON_PAYMENT, {
+        event,
+        mapping: { ...presetMapping('Contact'), event: 'Purchase' },
+        settings: SETTINGS
+      })
     await expect(send()).rejects.toThrow(
       'Event Name must be one of: "CompletePayment", "PlaceAnOrder", "Contact", "Subscribe", "SubmitForm", "CompleteRegistration", "AddPaymentInfo", "InitiateCheckout", "AddToCart", "AddToWishlist", "ViewContent", "ClickButton", "Search", or "Download".'
     )
@@ -239,7 +310,10 @@ describe('event names: only TikTok offline standard events', () => {
 
 describe('value, currency and products', () => {
   test('a purchase without a value is still a conversion', async () => {
-    const event = offlineEvent('Order Completed', { order_id: 'POS-77', products: [{ product_id: 'sku-1', quantity: 1 }] })
+    const event = offlineEvent('Order Completed', {
+      order_id: 'POS-77',
+      products: [{ product_id: 'sku-1', quantity: 1 }]
+    })
     expect((await sentEvent(() => sendPayment(event))).properties).toEqual({
       contents: [{ quantity: 1, content_id: 'sku-1' }],
       content_type: 'product',
@@ -257,8 +331,14 @@ describe('value, currency and products', () => {
   })
 
   test('a negative value is refused naming value', async () => {
-    const event = offlineEvent('Order Completed', { ...ORDER_COMPLETED_PROPERTIES, revenue: -25 })
-    await expect(sendPayment(event)).rejects.toMatchObject({ status: 400, message: 'value: must be a number, 0 or more' })
+    const event = offlineEvent('Order Completed', {
+      ...ORDER_COMPLETED_PROPERTIES,
+      revenue: -25
+    })
+    await expect(sendPayment(event)).rejects.toMatchObject({
+      status: 400,
+      message: 'value: must be a number, 0 or more'
+    })
   })
 
   test('the non-payment action needs neither', async () => {
@@ -267,19 +347,37 @@ describe('value, currency and products', () => {
   })
 
   test('value 0 is a value', async () => {
-    const event = offlineEvent('Order Completed', { order_id: 'POS-0', value: 0, currency: 'usd' })
-    expect((await sentEvent(() => sendPayment(event))).properties).toEqual({ currency: 'USD', value: 0, order_id: 'POS-0' })
+    const event = offlineEvent('Order Completed', {
+      order_id: 'POS-0',
+      value: 0,
+      currency: 'usd'
+    })
+    expect((await sentEvent(() => sendPayment(event))).properties).toEqual({
+      currency: 'USD',
+      value: 0,
+      order_id: 'POS-0'
+    })
   })
 
   test('value falls back from properties.value to revenue to total', async () => {
-    const revenue = offlineEvent('Order Completed', { revenue: 12, total: 15, currency: 'USD' })
+    const revenue = offlineEvent('Order Completed', {
+      revenue: 12,
+      total: 15,
+      currency: 'USD'
+    })
     expect(((await sentEvent(() => sendPayment(revenue))).properties as Record<string, unknown>).value).toBe(12)
-    const total = offlineEvent('Order Completed', { total: 15, currency: 'USD' })
+    const total = offlineEvent('Order Completed', {
+      total: 15,
+      currency: 'USD'
+    })
     expect(((await sentEvent(() => sendPayment(total))).properties as Record<string, unknown>).value).toBe(15)
   })
 
   test.each(['dollars', 'US', 'US$', '€'])('currency %j is refused', async (currency) => {
-    const event = offlineEvent('Order Completed', { ...ORDER_COMPLETED_PROPERTIES, currency })
+    const event = offlineEvent('Order Completed', {
+      ...ORDER_COMPLETED_PROPERTIES,
+      currency
+    })
     await expect(sendPayment(event)).rejects.toMatchObject({
       name: 'PayloadValidationError',
       message: 'currency: must be a 3-letter ISO 4217 code, such as USD'
@@ -291,7 +389,12 @@ describe('value, currency and products', () => {
       { product_id: 'apples', price: 3.2, quantity: 2.5 },
       { product_id: 'bag', price: 0, quantity: 0 }
     ]
-    const event = offlineEvent('Order Completed', { order_id: 'POS-8', value: 8, currency: 'EUR', products })
+    const event = offlineEvent('Order Completed', {
+      order_id: 'POS-8',
+      value: 8,
+      currency: 'EUR',
+      products
+    })
     expect(((await sentEvent(() => sendPayment(event))).properties as Record<string, unknown>).contents).toEqual([
       { price: 3.2, quantity: 2.5, content_id: 'apples' },
       { price: 0, quantity: 0, content_id: 'bag' }
@@ -303,12 +406,21 @@ describe('value, currency and products', () => {
     ['price', { product_id: 'sku-2', price: -0.01 }, 'contents[1].price: must be a number, 0 or more']
   ])('a negative %s refuses the event naming the item', async (_, product, message) => {
     const products = [{ product_id: 'sku-1', quantity: 1 }, product]
-    const event = offlineEvent('Order Completed', { ...ORDER_COMPLETED_PROPERTIES, products })
-    await expect(sendPayment(event)).rejects.toMatchObject({ name: 'PayloadValidationError', message })
+    const event = offlineEvent('Order Completed', {
+      ...ORDER_COMPLETED_PROPERTIES,
+      products
+    })
+    await expect(sendPayment(event)).rejects.toMatchObject({
+      name: 'PayloadValidationError',
+      message
+    })
   })
 
   test('a product with no field of value is left out, and the delivered event says so', async () => {
-    const event = offlineEvent('Order Completed', { order_id: 'POS-9', products: [{ product_id: 'sku-1' }, { color: 'red' }] })
+    const event = offlineEvent('Order Completed', {
+      order_id: 'POS-9',
+      products: [{ product_id: 'sku-1' }, { color: 'red' }]
+    })
     nock(TIKTOK).post(TRACK_PATH).reply(200, OK)
     const [response] = await sendPayment(event)
     expect((response.options.json as { data: { properties: unknown }[] }).data[0].properties).toEqual({
@@ -317,7 +429,9 @@ describe('value, currency and products', () => {
       order_id: 'POS-9'
     })
     const results = testDestination.results
-    expect(results[results.length - 1].data).toMatchObject({ dropped: ['contents[1]: no product field has a value'] })
+    expect(results[results.length - 1].data).toMatchObject({
+      dropped: ['contents[1]: no product field has a value']
+    })
   })
 })
 
@@ -332,7 +446,12 @@ describe('no double counting: every event sent has an event_id', () => {
 
   test('when the mapping gives none, the same event always gets the same ID, derived from its content', async () => {
     const mapping = { ...presetMapping('Contact'), event_id: '' }
-    const send = (event: SegmentEvent) => () => testDestination.testAction(NON_PAYMENT, { event, mapping, settings: SETTINGS })
+    const send = (event: SegmentEvent) => () =>
+      testDestination.testAction(NON_PAYMENT, {
+        event,
+        mapping,
+        settings: SETTINGS
+      })
     const event = offlineEvent('Callback Started', {})
     const first = (await sentEvent(send(event))).event_id
     const again = (await sentEvent(send({ ...event, messageId: 'another-delivery' }))).event_id
@@ -345,7 +464,12 @@ describe('no double counting: every event sent has an event_id', () => {
 
 describe("TikTok's answers", () => {
   const event = offlineEvent('Order Completed', ORDER_COMPLETED_PROPERTIES)
-  const answer = (code: number, message: string) => ({ code, message, request_id: 'req-42', data: {} })
+  const answer = (code: number, message: string) => ({
+    code,
+    message,
+    request_id: 'req-42',
+    data: {}
+  })
 
   test('code 0 is success, and so is a 2xx JSON body without a code', async () => {
     nock(TIKTOK).post(TRACK_PATH).reply(200, OK)
@@ -384,7 +508,11 @@ describe("TikTok's answers", () => {
   ])('HTTP %i → %s %i', async (httpStatus, name, status) => {
     nock(TIKTOK).post(TRACK_PATH).reply(httpStatus, { message: 'upstream said no', request_id: 'req-7' })
     const error = await sendPayment(event).catch((e: Error) => e)
-    expect(error).toMatchObject({ name, status, message: `TikTok answered HTTP ${httpStatus}: upstream said no (request_id req-7)` })
+    expect(error).toMatchObject({
+      name,
+      status,
+      message: `TikTok answered HTTP ${httpStatus}: upstream said no (request_id req-7)`
+    })
   })
 
   test('a 200 whose body is not JSON, or is empty, is retryable: acceptance cannot be confirmed', async () => {
@@ -395,12 +523,18 @@ describe("TikTok's answers", () => {
       message: 'TikTok answered HTTP 200 with a body that is not JSON'
     })
     nock(TIKTOK).post(TRACK_PATH).reply(200, '')
-    await expect(sendPayment(event)).rejects.toMatchObject({ status: 502, message: 'TikTok answered HTTP 200 with an empty body' })
+    await expect(sendPayment(event)).rejects.toMatchObject({
+      status: 502,
+      message: 'TikTok answered HTTP 200 with an empty body'
+    })
   })
 
   test('a connection reset is retryable', async () => {
     nock(TIKTOK).post(TRACK_PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
-    await expect(sendPayment(event)).rejects.toMatchObject({ name: 'RetryableError', status: 503 })
+    await expect(sendPayment(event)).rejects.toMatchObject({
+      name: 'RetryableError',
+      status: 503
+    })
   })
 })
 
@@ -413,33 +547,46 @@ describe('no raw identifier or access token in any error message', () => {
         message: `bad user jane.doe@example.com phone +1 (415) 555-0132 with token ${SETTINGS.accessToken}`,
         request_id: 'req-9'
       })
-    const error = (await sendPayment(offlineEvent('Order Completed', ORDER_COMPLETED_PROPERTIES)).catch((e: Error) => e)) as Error
-    expect(error.message).toBe('TikTok refused the request: bad user [redacted] phone [redacted] with token [redacted] (code 40002, request_id req-9)')
+    const error = (await sendPayment(offlineEvent('Order Completed', ORDER_COMPLETED_PROPERTIES)).catch(
+      (e: Error) => e
+    )) as Error
+    expect(error.message).toBe(
+      'TikTok refused the request: bad user [redacted] phone [redacted] with token [redacted] (code 40002, request_id req-9)'
+    )
   })
 
   test('phone numbers TikTok quotes in any written form are redacted; its request ID is kept', async () => {
-    nock(TIKTOK)
-      .post(TRACK_PATH)
-      .reply(200, {
-        code: 40002,
-        message: 'phones 4155550132, 0044 7700 900123, (07700) 900123 and 415 - 555 - 0132 refused',
-        request_id: '20261120150405ABCDEF'
-      })
-    const error = (await sendPayment(offlineEvent('Order Completed', ORDER_COMPLETED_PROPERTIES)).catch((e: Error) => e)) as Error
+    nock(TIKTOK).post(TRACK_PATH).reply(200, {
+      code: 40002,
+      message: 'phones 4155550132, 0044 7700 900123, (07700) 900123 and 415 - 555 - 0132 refused',
+      request_id: '20261120150405ABCDEF'
+    })
+    const error = (await sendPayment(offlineEvent('Order Completed', ORDER_COMPLETED_PROPERTIES)).catch(
+      (e: Error) => e
+    )) as Error
     expect(error.message).toBe(
       'TikTok refused the request: phones [redacted], [redacted], ([redacted] and [redacted] refused (code 40002, request_id 20261120150405ABCDEF)'
     )
   })
 
   test('a request ID of digits only is kept', async () => {
-    nock(TIKTOK).post(TRACK_PATH).reply(200, { code: 40002, message: 'Invalid data', request_id: '2026112015040512345' })
-    const error = (await sendPayment(offlineEvent('Order Completed', ORDER_COMPLETED_PROPERTIES)).catch((e: Error) => e)) as Error
+    nock(TIKTOK).post(TRACK_PATH).reply(200, {
+      code: 40002,
+      message: 'Invalid data',
+      request_id: '2026112015040512345'
+    })
+    const error = (await sendPayment(offlineEvent('Order Completed', ORDER_COMPLETED_PROPERTIES)).catch(
+      (e: Error) => e
+    )) as Error
     expect(error.message).toBe('TikTok refused the request: Invalid data (code 40002, request_id 2026112015040512345)')
     expect(redactPersonalData(error.message)).toBe(error.message)
   })
 
   test('validation errors never quote the value', async () => {
-    const event = offlineEvent('Order Completed', { ...ORDER_COMPLETED_PROPERTIES, currency: 'jane.doe@example.com' })
+    const event = offlineEvent('Order Completed', {
+      ...ORDER_COMPLETED_PROPERTIES,
+      currency: 'jane.doe@example.com'
+    })
     const error = (await sendPayment(event).catch((e: Error) => e)) as Error
     expect(error.message).toBe('currency: must be a 3-letter ISO 4217 code, such as USD')
   })
@@ -447,10 +594,17 @@ describe('no raw identifier or access token in any error message', () => {
 
 describe('testAuthentication checks the credentials against TikTok and records no conversion', () => {
   const expectEmptyTrack = () =>
-    nock(TIKTOK, { reqheaders: { 'access-token': SETTINGS.accessToken } }).post(TRACK_PATH, trackBody([]) as nock.DataMatcherMap)
+    nock(TIKTOK, { reqheaders: { 'access-token': SETTINGS.accessToken } }).post(
+      TRACK_PATH,
+      trackBody([]) as nock.DataMatcherMap
+    )
 
   test('passes for good credentials (TikTok complains only about the empty data)', async () => {
-    expectEmptyTrack().reply(200, { code: 40002, message: 'data: must contain 1 to 1000 events', request_id: 'r1' })
+    expectEmptyTrack().reply(200, {
+      code: 40002,
+      message: 'data: must contain 1 to 1000 events',
+      request_id: 'r1'
+    })
     await expect(testDestination.testAuthentication(SETTINGS)).resolves.toBeUndefined()
     expect(nock.isDone()).toBe(true)
   })
@@ -468,16 +622,28 @@ describe('testAuthentication checks the credentials against TikTok and records n
   })
 
   test('fails when TikTok names the event set as the problem', async () => {
-    expectEmptyTrack().reply(200, { code: 40002, message: 'event_source_id is invalid', request_id: 'r3' })
+    expectEmptyTrack().reply(200, {
+      code: 40002,
+      message: 'event_source_id is invalid',
+      request_id: 'r3'
+    })
     await expect(testDestination.testAuthentication(SETTINGS)).rejects.toThrow('event_source_id is invalid')
   })
 
   test('fails for a Default Phone Country outside its choices, naming the setting, without calling TikTok', async () => {
     // actions-core checks settings against their choices first; the destination's own check says the same on hosts that do not.
-    await expect(testDestination.testAuthentication({ ...SETTINGS, defaultPhoneCountry: 'Britain' })).rejects.toThrow(
-      /^Default Phone Country must be one of: "AF", "AX", /
-    )
-    await expect(checkCredentials(nock as never, { ...SETTINGS, defaultPhoneCountry: 'Britain' })).resolves.toEqual({
+    await expect(
+      testDestination.testAuthentication({
+        ...SETTINGS,
+        defaultPhoneCountry: 'Britain'
+      })
+    ).rejects.toThrow(/^Default Phone Country must be one of: "AF", "AX", /)
+    await expect(
+      checkCredentials(nock as never, {
+        ...SETTINGS,
+        defaultPhoneCountry: 'Britain'
+      })
+    ).resolves.toEqual({
       kind: 'invalid',
       status: 400,
       message:
@@ -488,6 +654,8 @@ describe('testAuthentication checks the credentials against TikTok and records n
 
   test('cannot pass when TikTok is down', async () => {
     expectEmptyTrack().reply(503, 'unavailable')
-    await expect(testDestination.testAuthentication(SETTINGS)).rejects.toThrow('Credentials are invalid:  TikTok answered HTTP 503')
+    await expect(testDestination.testAuthentication(SETTINGS)).rejects.toThrow(
+      'Credentials are invalid:  TikTok answered HTTP 503'
+    )
   })
 })

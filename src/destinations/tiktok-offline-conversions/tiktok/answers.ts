@@ -6,9 +6,7 @@ import { redactPersonalData, redactSecrets } from '../privacy'
  * answers errors with HTTP 200 and a non-zero `code`; this is the one place
  * that reads codes and HTTP statuses.
  */
-export type TikTokAnswer =
-  | { kind: 'accepted'; body: TikTokResponseBody }
-  | { kind: 'refused'; refusal: Refusal }
+export type TikTokAnswer = { kind: 'accepted'; body: TikTokResponseBody } | { kind: 'refused'; refusal: Refusal }
 
 export type RefusalKind = 'invalid' | 'authentication' | 'retryable'
 
@@ -45,7 +43,13 @@ export function readCode(body: TikTokResponseBody): TikTokAnswer {
   if (code === undefined || code === 0) return { kind: 'accepted', body }
   const refused = (kind: RefusalKind, status: number, message = describe(body)): TikTokAnswer => ({
     kind: 'refused',
-    refusal: { kind, status, message, body, ...(EVENT_LEVEL_CODES.has(code) ? { aboutEvents: true } : {}) }
+    refusal: {
+      kind,
+      status,
+      message,
+      body,
+      ...(EVENT_LEVEL_CODES.has(code) ? { aboutEvents: true } : {})
+    }
   })
   if (AUTHENTICATION_CODES.has(code)) return refused('authentication', 401)
   if (RATE_LIMIT_CODES.has(code)) return refused('retryable', 429)
@@ -67,17 +71,32 @@ export function readAnswer(status: number, content: string): TikTokAnswer {
     const what = content.trim() === '' ? 'an empty body' : 'a body that is not JSON'
     return {
       kind: 'refused',
-      refusal: { kind: 'retryable', status: 502, message: `TikTok answered HTTP ${status} with ${what}`, body }
+      refusal: {
+        kind: 'retryable',
+        status: 502,
+        message: `TikTok answered HTTP ${status} with ${what}`,
+        body
+      }
     }
   }
   const tiktok = typeof body === 'object' && body.message ? `: ${redactPersonalData(body.message)}` : ''
   const requestId = typeof body === 'object' && body.request_id ? ` (request_id ${body.request_id})` : ''
   const message = `TikTok answered HTTP ${status}${tiktok}${requestId}`
-  if (status === 429 || status >= 500) return { kind: 'refused', refusal: { kind: 'retryable', status, message, body } }
+  if (status === 429 || status >= 500)
+    return {
+      kind: 'refused',
+      refusal: { kind: 'retryable', status, message, body }
+    }
   if (status === 401 || status === 403) {
-    return { kind: 'refused', refusal: { kind: 'authentication', status: 401, message, body } }
+    return {
+      kind: 'refused',
+      refusal: { kind: 'authentication', status: 401, message, body }
+    }
   }
-  return { kind: 'refused', refusal: { kind: 'invalid', status: 400, message, body } }
+  return {
+    kind: 'refused',
+    refusal: { kind: 'invalid', status: 400, message, body }
+  }
 }
 
 const MAX_TEXT_BODY = 200

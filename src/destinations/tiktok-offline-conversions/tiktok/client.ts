@@ -1,10 +1,15 @@
 import type { RequestClient } from '@segment/actions-core'
 import { EVENT_SOURCE, PARTNER_NAME, requestTimeoutMs, trackUrl } from './constants'
-import { readAnswer, transportFailure, type TikTokAnswer } from './answers'
+import { readAnswer, transportFailure } from './answers'
+import type { TikTokAnswer } from './answers'
 import type { TikTokEvent, TikTokTrackRequest } from './wire'
 import { redactSecrets } from '../privacy'
 
-export function trackRequestBody(eventSetId: string, events: TikTokEvent[], testEventCode?: string): TikTokTrackRequest {
+export function trackRequestBody(
+  eventSetId: string,
+  events: TikTokEvent[],
+  testEventCode?: string
+): TikTokTrackRequest {
   return {
     event_source: EVENT_SOURCE,
     event_source_id: eventSetId,

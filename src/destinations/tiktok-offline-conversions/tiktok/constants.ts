@@ -1,10 +1,12 @@
+import { TIKTOK_OFFLINE_CONVERSIONS_API_VERSION } from '../versioning-info'
+
 /** TikTok's documented maximum number of events in one `event/track` request. */
 export const MAX_EVENTS_PER_REQUEST = 1000
 
 /** TikTok Business API host; `TIKTOK_API_BASE_URL` points the destination elsewhere (the sandbox). */
 export const TIKTOK_API_BASE_URL = 'https://business-api.tiktok.com'
 export const API_BASE_URL_ENV = 'TIKTOK_API_BASE_URL'
-export const TRACK_PATH = '/open_api/v1.3/event/track/'
+export const TRACK_PATH = `/open_api/${TIKTOK_OFFLINE_CONVERSIONS_API_VERSION}/event/track/`
 
 export const EVENT_SOURCE = 'offline'
 export const PARTNER_NAME = 'Segment'

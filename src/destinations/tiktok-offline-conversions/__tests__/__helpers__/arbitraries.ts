@@ -97,7 +97,12 @@ export const junk = (): fc.Arbitrary<Json> =>
   fc.oneof(
     { weight: 4, arbitrary: scalarJunk() },
     { weight: 1, arbitrary: fc.array(scalarJunk(), { maxLength: 4 }) },
-    { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 6 }), scalarJunk(), { maxKeys: 4 }) },
+    {
+      weight: 1,
+      arbitrary: fc.dictionary(fc.string({ maxLength: 6 }), scalarJunk(), {
+        maxKeys: 4
+      })
+    },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }
   )
 
@@ -135,15 +140,19 @@ export const emailAddress = (): fc.Arbitrary<string> =>
 export const writtenFormOfEmail = (normalized: string): fc.Arbitrary<WrittenEmail> =>
   fc
     .tuple(fc.mixedCase(fc.constant(normalized)), fc.constantFrom(...PADDING), fc.constantFrom(...PADDING))
-    .map(([cased, before, after]) => ({ written: `${before}${cased}${after}`, normalized }))
+    .map(([cased, before, after]) => ({
+      written: `${before}${cased}${after}`,
+      normalized
+    }))
 
 export const writtenEmail = (): fc.Arbitrary<WrittenEmail> => emailAddress().chain(writtenFormOfEmail)
 
 // ---------------------------------------------------------------------------
 // Phone numbers
 
-export const PHONE_COUNTRIES = ['US', 'GB', 'FR', 'DE', 'IN', 'BR'] as const satisfies readonly CountryCode[]
-export type PhoneCountry = (typeof PHONE_COUNTRIES)[number]
+/** Countries whose numbers the arbitraries write; each is a CountryCode of libphonenumber-js. */
+export type PhoneCountry = Extract<CountryCode, 'US' | 'GB' | 'FR' | 'DE' | 'IN' | 'BR'>
+export const PHONE_COUNTRIES: readonly PhoneCountry[] = ['US', 'GB', 'FR', 'DE', 'IN', 'BR']
 
 export interface PhoneNumber {
   country: PhoneCountry
@@ -203,7 +212,11 @@ const NATIONAL: Record<PhoneCountry, { callingCode: string; trunk: string; group
       fc.tuple(fc.constantFrom('30', '89', '40'), digits(/^[1-9]\d{7}$/)) // Berlin, Munich, Hamburg
     )
   },
-  IN: { callingCode: '91', trunk: '0', groups: fc.tuple(digits(/^[6-9]\d{4}$/), digits(/^\d{5}$/)) },
+  IN: {
+    callingCode: '91',
+    trunk: '0',
+    groups: fc.tuple(digits(/^[6-9]\d{4}$/), digits(/^\d{5}$/))
+  },
   BR: {
     callingCode: '55',
     trunk: '0',
@@ -217,7 +230,13 @@ const NATIONAL: Record<PhoneCountry, { callingCode: string; trunk: string; group
 export const phoneNumber = (): fc.Arbitrary<PhoneNumber> =>
   fc.constantFrom(...PHONE_COUNTRIES).chain((country) => {
     const { callingCode, trunk, groups } = NATIONAL[country]
-    return groups.map((g) => ({ country, callingCode, trunk, groups: g, e164: `+${callingCode}${g.join('')}` }))
+    return groups.map((g) => ({
+      country,
+      callingCode,
+      trunk,
+      groups: g,
+      e164: `+${callingCode}${g.join('')}`
+    }))
   })
 
 const SEPARATORS = [' ', '-', '.', '', ' - ']
@@ -245,7 +264,11 @@ function writtenForms(n: PhoneNumber): fc.Arbitrary<Omit<WrittenPhone, 'number'>
       form: 'international, parentheses',
       meaningfulDefaults: ALL_DEFAULTS
     }),
-    fc.constant({ written: `+${cc}${nsn}`, form: 'E.164', meaningfulDefaults: ALL_DEFAULTS }),
+    fc.constant({
+      written: `+${cc}${nsn}`,
+      form: 'E.164',
+      meaningfulDefaults: ALL_DEFAULTS
+    }),
     sep.map((s) => ({
       written: `00${cc} ${groups.join(s)}`,
       form: '00 international prefix',
@@ -292,7 +315,11 @@ function writtenForms(n: PhoneNumber): fc.Arbitrary<Omit<WrittenPhone, 'number'>
           form: 'US national (AAA) EEE-LLLL',
           meaningfulDefaults: ['US']
         }),
-        sep.map((s) => ({ written: groups.join(s), form: 'US national without trunk', meaningfulDefaults: ['US'] })),
+        sep.map((s) => ({
+          written: groups.join(s),
+          form: 'US national without trunk',
+          meaningfulDefaults: ['US']
+        })),
         fc.constant({
           written: `1 (${first}) ${rest.join('-')}`,
           form: 'US national 1 (AAA) EEE-LLLL',
@@ -311,7 +338,11 @@ function writtenForms(n: PhoneNumber): fc.Arbitrary<Omit<WrittenPhone, 'number'>
       break
     case 'IN':
       forms.push(
-        sep.map((s) => ({ written: groups.join(s), form: 'IN national without trunk', meaningfulDefaults: ['IN'] }))
+        sep.map((s) => ({
+          written: groups.join(s),
+          form: 'IN national without trunk',
+          meaningfulDefaults: ['IN']
+        }))
       )
       break
     case 'BR':
@@ -321,7 +352,11 @@ function writtenForms(n: PhoneNumber): fc.Arbitrary<Omit<WrittenPhone, 'number'>
           form: 'BR national (AA) XXXXX-XXXX',
           meaningfulDefaults: ['BR']
         }),
-        sep.map((s) => ({ written: groups.join(s), form: 'BR national', meaningfulDefaults: ['BR'] }))
+        sep.map((s) => ({
+          written: groups.join(s),
+          form: 'BR national',
+          meaningfulDefaults: ['BR']
+        }))
       )
       break
     default:
@@ -334,7 +369,11 @@ function writtenForms(n: PhoneNumber): fc.Arbitrary<Omit<WrittenPhone, 'number'>
 export const writtenFormOfPhone = (n: PhoneNumber): fc.Arbitrary<WrittenPhone> =>
   fc
     .tuple(writtenForms(n), fc.constantFrom('', '', '', ' ', '\t', ' \n'), fc.constantFrom('', '', '', ' ', '\n'))
-    .map(([form, before, after]) => ({ number: n, ...form, written: `${before}${form.written}${after}` }))
+    .map(([form, before, after]) => ({
+      number: n,
+      ...form,
+      written: `${before}${form.written}${after}`
+    }))
 
 export const writtenPhone = (): fc.Arbitrary<WrittenPhone> => phoneNumber().chain(writtenFormOfPhone)
 
@@ -360,7 +399,11 @@ export function plainPhoneForms(phone: WrittenPhone): string[] {
 const DAY = 86_400
 /** Dates from 1971 to a week ahead of now (a few of them in the future). */
 const date = (): fc.Arbitrary<Date> =>
-  fc.date({ min: new Date('1971-01-01T00:00:00Z'), max: new Date(Date.now() + 7 * DAY * 1000), noInvalidDate: true })
+  fc.date({
+    min: new Date('1971-01-01T00:00:00Z'),
+    max: new Date(Date.now() + 7 * DAY * 1000),
+    noInvalidDate: true
+  })
 /** Mostly the recent past: what a POS or CRM sends. */
 const recentDate = (): fc.Arbitrary<Date> =>
   fc.integer({ min: -60 * DAY, max: 120 }).map((offset) => new Date(Date.now() + offset * 1000))
@@ -451,7 +494,10 @@ function eventParts(messy: boolean) {
           )
         },
         { weight: 1, arbitrary: sha256Hex() },
-        { weight: 1, arbitrary: fc.constantFrom('', '   ', 'not an email', 'jöhn@exämple.com', '@', 'a@b') }
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('', '   ', 'not an email', 'jöhn@exämple.com', '@', 'a@b')
+        }
       ),
       2
     )
@@ -467,7 +513,10 @@ function eventParts(messy: boolean) {
             { minLength: 1, maxLength: 3 }
           )
         },
-        { weight: 1, arbitrary: phoneNumber().map((p) => Number(p.e164.slice(1))) },
+        {
+          weight: 1,
+          arbitrary: phoneNumber().map((p) => Number(p.e164.slice(1)))
+        },
         { weight: 1, arbitrary: sha256Hex() },
         {
           weight: 1,
@@ -480,8 +529,14 @@ function eventParts(messy: boolean) {
   const currencyValue = (): fc.Arbitrary<Json> =>
     usually(
       fc.oneof(
-        { weight: 6, arbitrary: fc.constantFrom('USD', 'usd', ' eur ', 'GbP', 'JPY', 'BRL', 'INR') },
-        { weight: 1, arbitrary: fc.constantFrom('dollars', '', '  ', 'US', 'EURO', '€', 'ßa', '123', 'U S') }
+        {
+          weight: 6,
+          arbitrary: fc.constantFrom('USD', 'usd', ' eur ', 'GbP', 'JPY', 'BRL', 'INR')
+        },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('dollars', '', '  ', 'US', 'EURO', '€', 'ßa', '123', 'U S')
+        }
       ),
       2
     )
@@ -501,7 +556,10 @@ function eventParts(messy: boolean) {
       fc.oneof(
         { weight: 6, arbitrary: fc.integer({ min: -5, max: 100 }) },
         { weight: 1, arbitrary: fc.integer().map(String) },
-        { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) }
+        {
+          weight: 1,
+          arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true })
+        }
       )
     )
 
@@ -509,7 +567,10 @@ function eventParts(messy: boolean) {
     usually(
       fc.oneof(
         { weight: 3, arbitrary: fc.boolean() },
-        { weight: 1, arbitrary: fc.constantFrom('true', 'false', 'yes', 1, 0, 'TRUE') }
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('true', 'false', 'yes', 1, 0, 'TRUE')
+        }
       )
     )
 
@@ -595,7 +656,9 @@ function eventParts(messy: boolean) {
     quantity: sometimes(quantityValue(), 0.2)
   })
   /** Keys the mappings do not read, holding anything. */
-  const extraKeys = fc.dictionary(fc.string({ maxLength: 10 }), junk(), { maxKeys: messy ? 3 : 1 })
+  const extraKeys = fc.dictionary(fc.string({ maxLength: 10 }), junk(), {
+    maxKeys: messy ? 3 : 1
+  })
 
   const context = objectOf({
     traits: sometimes(customerTraits(), 0.6),
@@ -603,7 +666,12 @@ function eventParts(messy: boolean) {
     userAgent: sometimes(usually(text()), 0.4),
     locale: sometimes(usually(fc.constantFrom('en-US', 'fr-FR', 'pt_BR', 'de', '')), 0.5),
     page: sometimes(
-      usually(objectOf({ url: sometimes(pageUrl(), 0.8), referrer: sometimes(usually(text()), 0.4) })),
+      usually(
+        objectOf({
+          url: sometimes(pageUrl(), 0.8),
+          referrer: sometimes(usually(text()), 0.4)
+        })
+      ),
       0.4
     ),
     library: sometimes(fc.constant({ name: 'analytics-node', version: '6.2.0' }), 0.5),
@@ -620,7 +688,16 @@ function eventParts(messy: boolean) {
         { weight: 1, arbitrary: timestampValue() }
       )
 
-  return { usually, text, identifier, customerTraits, properties, extraKeys, context, timestamp }
+  return {
+    usually,
+    text,
+    identifier,
+    customerTraits,
+    properties,
+    extraKeys,
+    context,
+    timestamp
+  }
 }
 
 export interface SegmentEventOptions {

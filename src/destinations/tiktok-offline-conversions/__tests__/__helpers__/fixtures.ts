@@ -1,4 +1,5 @@
-import { createTestEvent, type JSONObject, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../../generated-types'
 
 /**
@@ -7,12 +8,19 @@ import type { Settings } from '../../generated-types'
  * 28-day window.
  */
 
-export const SETTINGS: Settings = { accessToken: 'test-access-token-0123456789', eventSetID: 'ES1234567890', defaultPhoneCountry: 'US' }
+export const SETTINGS: Settings = {
+  accessToken: 'test-access-token-0123456789',
+  eventSetID: 'ES1234567890',
+  defaultPhoneCountry: 'US'
+}
 export const TIKTOK = 'https://business-api.tiktok.com'
 export const TRACK_PATH = '/open_api/v1.3/event/track/'
 
 /** Unix seconds of a whole second `secondsAgo` before now, and the same moment in ISO 8601 (UTC). */
-export function secondsAgo(seconds: number): { eventTime: number; timestamp: string } {
+export function secondsAgo(seconds: number): {
+  eventTime: number
+  timestamp: string
+} {
   const eventTime = Math.floor(Date.now() / 1000) - seconds
   return { eventTime, timestamp: new Date(eventTime * 1000).toISOString() }
 }
@@ -56,18 +64,48 @@ export const ORDER_COMPLETED_PROPERTIES: JSONObject = {
   revenue: 25,
   currency: 'usd',
   products: [
-    { product_id: 'sku-1001', name: 'Organic Cotton Tee', category: 'Apparel', brand: 'Acme', price: 10, quantity: 2 },
-    { product_id: 'sku-2002', name: 'Canvas Tote', category: 'Accessories', price: 5, quantity: 1 }
+    {
+      product_id: 'sku-1001',
+      name: 'Organic Cotton Tee',
+      category: 'Apparel',
+      brand: 'Acme',
+      price: 10,
+      quantity: 2
+    },
+    {
+      product_id: 'sku-2002',
+      name: 'Canvas Tote',
+      category: 'Accessories',
+      price: 5,
+      quantity: 1
+    }
   ]
 }
 
 export const ORDER_COMPLETED_CONTENTS = [
-  { price: 10, quantity: 2, content_id: 'sku-1001', content_category: 'Apparel', content_name: 'Organic Cotton Tee', brand: 'Acme' },
-  { price: 5, quantity: 1, content_id: 'sku-2002', content_category: 'Accessories', content_name: 'Canvas Tote' }
+  {
+    price: 10,
+    quantity: 2,
+    content_id: 'sku-1001',
+    content_category: 'Apparel',
+    content_name: 'Organic Cotton Tee',
+    brand: 'Acme'
+  },
+  {
+    price: 5,
+    quantity: 1,
+    content_id: 'sku-2002',
+    content_category: 'Accessories',
+    content_name: 'Canvas Tote'
+  }
 ]
 
 /** The identifiers block every fixture event yields. */
-export const USER = { email: [HASH.email], phone: [HASH.phone], external_id: [HASH.userId] }
+export const USER = {
+  email: [HASH.email],
+  phone: [HASH.phone],
+  external_id: [HASH.userId]
+}
 
 export function trackBody(data: unknown[], testEventCode?: string): Record<string, unknown> {
   return {
@@ -79,4 +117,9 @@ export function trackBody(data: unknown[], testEventCode?: string): Record<strin
   }
 }
 
-export const OK = { code: 0, message: 'OK', request_id: '20261120150405ABCDEF', data: {} }
+export const OK = {
+  code: 0,
+  message: 'OK',
+  request_id: '20261120150405ABCDEF',
+  data: {}
+}

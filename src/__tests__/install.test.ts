@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { fieldsToJsonSchema, validateSchema } from '@segment/actions-core'
-import definition from '../index'
+import definition from '../destinations/tiktok-offline-conversions'
 
-/** The two install traps measured on this machine (see shared/reference/segment-actions.md). */
+/**
+ * The two install traps measured on this machine (see shared/reference/segment-actions.md):
+ * this project's install, so this test lives outside the destination's folder.
+ */
 describe('a fresh install gives a working runtime', () => {
   test('actions-core loads in a clean process (it requires liquidjs without declaring it)', () => {
-    const root = path.resolve(__dirname, '../../../..')
+    const root = path.resolve(__dirname, '../..')
     const output = execFileSync(process.execPath, ['-e', "require('@segment/actions-core'); console.log(require.resolve('liquidjs'))"], {
       cwd: root,
       encoding: 'utf8'
