@@ -1,11 +1,12 @@
 /**
- * npm run bench [-- --events N] [--latency-ms MS] [--runner-events N] [--memory-events N] [--only a,b]
- * Sections: destination, runner, faults, memory, each in a fresh process.
+ * npm run bench [-- --overhead-events N] [--rounds N] [--events N] [--latency-ms MS] [--runner-events N] [--memory-events N] [--only a,b]
+ * Sections: overhead, destination, runner, faults, memory, each in a fresh process.
  * Prints a table and one JSON line per section. Figures, not assertions: see README.
  */
 import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import { benchDestination } from './destination'
+import { benchOverhead } from './overhead'
 import { benchRunner, type RunnerFigures } from './runner'
 
 function option(name: string, fallback: number): number {
@@ -31,7 +32,7 @@ function printRunner(section: string, title: string, figures: RunnerFigures): vo
   console.log(JSON.stringify({ bench: section, machine: machine(), ...figures }))
 }
 
-const SECTIONS = ['destination', 'runner', 'faults', 'memory']
+const SECTIONS = ['overhead', 'destination', 'runner', 'faults', 'memory']
 
 /** Each section in a process of its own, so one section's memory does not show in the next one's figures. */
 function runSectionsApart(sections: string[]): void {
@@ -52,6 +53,19 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--section-process')) return runSectionsApart(SECTIONS.filter((s) => only.has(s)))
   const wanted = (section: string) => only.has(section)
 
+  if (wanted('overhead')) {
+    const events = option('overhead-events', 20_000)
+    const rounds = option('rounds', 5)
+    console.log(
+      `\n# overhead: ${events} Order Completed events through actions-core's batch path, this destination beside a no-op one with the same fields (the floor), best of ${rounds} rounds`
+    )
+    const figures = await benchOverhead(events, rounds)
+    console.table([figures])
+    console.log(
+      `destination / floor: ${figures.ratio} (target ${figures.targetRatio}: ${figures.targetMet ? 'met' : 'NOT met'}); the destination's own work: ${figures.ownMicrosecondsPerEvent} µs per event over the floor's ${figures.floorMicrosecondsPerEvent} µs`
+    )
+    console.log(JSON.stringify({ bench: 'overhead', machine: machine(), ...figures }))
+  }
   if (wanted('destination')) {
     const events = option('events', 10_000)
     const latencyMs = option('latency-ms', 2)

@@ -14,7 +14,7 @@ function isPresent(value: unknown): boolean {
 export function compact<T extends object>(object: T): T | undefined {
   const kept: Partial<T> = {}
   let any = false
-  for (const key of Object.keys(object) as (keyof T)[]) {
+  for (const key in object) {
     if (isPresent(object[key])) {
       kept[key] = object[key]
       any = true

@@ -1,6 +1,6 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import type { Payload } from './trackNonPaymentOfflineConversion/generated-types'
-import type { TikTokContent, TikTokEvent, TikTokProperties } from './tiktok/wire'
+import type { TikTokContent, TikTokEvent, TikTokProperties, TikTokUser } from './tiktok/wire'
 import { hashEmails, hashExternalIds, hashPhones } from './identity'
 import type { PhoneCountry } from './identity'
 import { toEventTime } from './event-time'
@@ -27,47 +27,36 @@ const CURRENCY = /^[A-Z]{3}$/
 
 /** Payload → one TikTok `data[]` item. Throws PayloadValidationError naming the field and the rule. */
 export function toTikTokEvent(payload: ConversionPayload, context: ConversionContext): Conversion {
-  const event = readEventName(payload.event)
+  const name = readEventName(payload.event)
   const emails = hashEmails(payload.email_addresses)
   const phones = hashPhones(payload.phone_numbers, context.phoneCountry)
   const externalIds = hashExternalIds(payload.external_ids)
   const contents = toContents(payload.contents)
-  const dropped = [...emails.dropped, ...phones.dropped, ...externalIds.dropped, ...contents.dropped]
+  const dropped = emails.dropped.concat(phones.dropped, externalIds.dropped, contents.dropped)
   requireMatchingKey(emails.hashes, phones.hashes, dropped)
   const time = toEventTime(payload.timestamp, context.nowSeconds)
 
-  const user = {
-    ...compact({
+  // Keys are added in one order, so that every event has the same shape: cheaper to build and to serialize.
+  const user: TikTokUser =
+    compact({
       email: emails.hashes,
       phone: phones.hashes,
-      external_id: externalIds.hashes
-    }),
-    ...compact({
+      external_id: externalIds.hashes,
       ttclid: payload.ttclid || ttclidFromUrl(payload.url),
       ttp: payload.ttp,
       lead_id: payload.lead_id,
       ip: payload.ip,
       user_agent: payload.user_agent,
       locale: payload.locale
-    })
-  }
-  const content = {
-    ...optional('properties', toProperties(payload, contents.items)),
-    ...optional('page', compact({ url: payload.url, referrer: payload.referrer })),
-    ...(typeof payload.limited_data_use === 'boolean' ? { limited_data_use: payload.limited_data_use } : {})
-  }
-  const eventId =
-    payload.event_id?.trim() || deriveEventId({ event, user, ...content }, time.given ? time.seconds : undefined)
-  return {
-    event: {
-      event,
-      event_time: time.seconds,
-      event_id: eventId,
-      user,
-      ...content
-    },
-    dropped
-  }
+    }) ?? {}
+  const event: TikTokEvent = { event: name, event_time: time.seconds, event_id: '', user }
+  const properties = toProperties(payload, contents.items)
+  if (properties) event.properties = properties
+  const page = compact({ url: payload.url, referrer: payload.referrer })
+  if (page) event.page = page
+  if (typeof payload.limited_data_use === 'boolean') event.limited_data_use = payload.limited_data_use
+  event.event_id = payload.event_id?.trim() || deriveEventId(event, time.given)
+  return { event, dropped }
 }
 
 /**
@@ -76,17 +65,23 @@ export function toTikTokEvent(payload: ConversionPayload, context: ConversionCon
  * (after a 20001 or an unconfirmed answer) instead of counting it twice. The
  * time of sending, which stands in for a missing timestamp, is left out of it.
  */
-function deriveEventId(content: Omit<TikTokEvent, 'event_time' | 'event_id'>, eventTime: number | undefined): string {
-  return sha256Hex(JSON.stringify({ event_time: eventTime, ...content }))
-}
-
-/** `{ [key]: value }` when value is defined, else nothing: spread into an object literal. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+function deriveEventId(event: TikTokEvent, timeGiven: boolean): string {
+  const { event: name, event_time, user, properties, page, limited_data_use } = event
+  return sha256Hex(
+    JSON.stringify({
+      event_time: timeGiven ? event_time : undefined,
+      event: name,
+      user,
+      properties,
+      page,
+      limited_data_use
+    })
+  )
 }
 
 function toProperties(payload: ConversionPayload, contents: TikTokContent[]): TikTokProperties | undefined {
-  const value = toValue(payload.value)
+  const value = payload.value
+  requireAmount(value, 'value')
   const currency = toCurrency(payload.currency)
   if (value !== undefined && currency === undefined) {
     throw new PayloadValidationError(
@@ -113,38 +108,21 @@ function toCurrency(currency: string | undefined): string | undefined {
   return code
 }
 
-function toValue(value: number | undefined): number | undefined {
-  if (value === undefined) return undefined
-  if (!isAmount(value)) throw new PayloadValidationError('value: must be a number, 0 or more')
-  return value
-}
-
 /** A price, a quantity, a value: a finite number, 0 or more (goods sold by weight have fractional quantities). */
-function isAmount(number: number): boolean {
-  return Number.isFinite(number) && number >= 0
+function requireAmount(amount: number | undefined, field: string): void {
+  if (amount !== undefined && !(Number.isFinite(amount) && amount >= 0)) {
+    throw new PayloadValidationError(`${field}: must be a number, 0 or more`)
+  }
 }
 
-function toContents(contents: ConversionPayload['contents']): {
-  items: TikTokContent[]
-  dropped: string[]
-} {
+function toContents(contents: ConversionPayload['contents']): { items: TikTokContent[]; dropped: string[] } {
   const items: TikTokContent[] = []
   const dropped: string[] = []
-  for (const [index, content] of (contents ?? []).entries()) {
-    for (const field of ['price', 'quantity'] as const) {
-      const amount = content[field]
-      if (amount !== undefined && !isAmount(amount)) {
-        throw new PayloadValidationError(`contents[${index}].${field}: must be a number, 0 or more`)
-      }
-    }
-    const item = compact<TikTokContent>({
-      price: content.price,
-      quantity: content.quantity,
-      content_id: content.content_id,
-      content_category: content.content_category,
-      content_name: content.content_name,
-      brand: content.brand
-    })
+  for (let index = 0; index < (contents?.length ?? 0); index++) {
+    const { price, quantity, content_id, content_category, content_name, brand } = contents?.[index] ?? {}
+    requireAmount(price, `contents[${index}].price`)
+    requireAmount(quantity, `contents[${index}].quantity`)
+    const item = compact<TikTokContent>({ price, quantity, content_id, content_category, content_name, brand })
     if (item) items.push(item)
     else dropped.push(droppedNote('contents', index, DROP_REASONS.emptyProduct))
   }

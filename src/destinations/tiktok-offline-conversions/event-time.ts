@@ -11,7 +11,7 @@ const NUMERIC = /^\d+(\.\d+)?$/
  * the time is UTC, as TikTok's `event_time` is: never the time zone of whatever
  * machine runs the destination.
  */
-const ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:Z|([+-])(\d\d):?(\d\d))?)?$/i
+const ISO_8601 = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?$/i
 
 export interface EventTime {
   seconds: number
@@ -43,20 +43,48 @@ function fromNumber(number: number): number {
   return number > MILLISECONDS_THRESHOLD ? number / 1000 : number
 }
 
+/** Seconds since the epoch of an ISO 8601 text; its fields are at fixed places once the shape is checked. */
 function fromIso8601(text: string): number {
-  const parts = ISO_8601.exec(text)
-  if (!parts) throw unreadable()
-  const number = (index: number): number => Number(parts[index] ?? 0)
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map(number)
-  const offsetSign = parts[7] === '-' ? -1 : 1
-  const [offsetHours, offsetMinutes] = [8, 9].map(number)
-  const milliseconds = Date.UTC(year, month - 1, day, hour, minute, second)
-  // Date.UTC rolls 2025-02-30 over into March: a date that does not exist is refused, not moved.
-  const date = new Date(milliseconds)
-  const exists = date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-  if (!exists || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) throw unreadable()
-  const offsetSeconds = offsetSign * (offsetHours * 3600 + offsetMinutes * 60)
-  return milliseconds / 1000 - offsetSeconds
+  if (!ISO_8601.test(text)) throw unreadable()
+  const year = digitsAt(text, 0, 4)
+  const month = digitsAt(text, 5, 2)
+  const day = digitsAt(text, 8, 2)
+  const timed = text.length > 10
+  const hour = timed ? digitsAt(text, 11, 2) : 0
+  const minute = timed ? digitsAt(text, 14, 2) : 0
+  const second = text.charCodeAt(16) === COLON ? digitsAt(text, 17, 2) : 0
+  const offsetSeconds = timed ? offsetOf(text) : 0
+  // A date that does not exist (2025-02-30) is refused, not rolled over into the next month.
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+    throw unreadable()
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetSeconds
+}
+
+const COLON = 58
+const ZERO = 48
+const MINUS = 45
+
+/** The number written by `length` digits from `start` (the shape is already checked). */
+function digitsAt(text: string, start: number, length: number): number {
+  let value = 0
+  for (let i = start; i < start + length; i++) value = value * 10 + text.charCodeAt(i) - ZERO
+  return value
+}
+
+/** The offset after the time, `±hh:mm` or `±hhmm`, in seconds east of UTC; `Z` or none is UTC. */
+function offsetOf(text: string): number {
+  const at = Math.max(text.indexOf('+', 16), text.indexOf('-', 16))
+  if (at < 0) return 0
+  const hours = digitsAt(text, at + 1, 2)
+  const minutes = digitsAt(text, text.charCodeAt(at + 3) === COLON ? at + 4 : at + 3, 2)
+  if (hours > 23 || minutes > 59) throw unreadable()
+  return (text.charCodeAt(at) === MINUS ? -1 : 1) * (hours * 3600 + minutes * 60)
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
 }
 
 function unreadable(): PayloadValidationError {

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, isSupportedCountry } from 'libphonenumber-js'
 import type { CountryCode } from 'libphonenumber-js'
 import { isSha256Hex, processHashing } from './hashing'
+import { plainInternationalE164 } from './plain-e164'
 import { DROP_REASONS, droppedNote } from './reasons'
 import type { DropReason } from './reasons'
 
@@ -42,8 +43,8 @@ export const normalizeEmail = (email: string): string => email.trim().toLowerCas
 export const normalizeExternalId = (id: string): string => id.trim().toLowerCase()
 
 function readEmail(text: string): Reading {
-  if (isSha256Hex(text)) return { value: text.toLowerCase() }
-  return EMAIL.test(text) ? { value: text } : { dropped: DROP_REASONS.notAnEmail }
+  if (EMAIL.test(text)) return { value: text }
+  return isSha256Hex(text) ? { value: text.toLowerCase() } : { dropped: DROP_REASONS.notAnEmail }
 }
 
 function readExternalId(text: string): Reading {
@@ -74,6 +75,8 @@ export function readPhone(text: string, phoneCountry: PhoneCountry): Reading {
 }
 
 function possibleE164(text: string, country?: CountryCode): Reading {
+  const plain = country ? undefined : plainInternationalE164(text)
+  if (plain) return { value: plain }
   const phone = parsePhoneNumberFromString(text, country)
   return phone && phone.isPossible() ? { value: phone.number } : { dropped: DROP_REASONS.notAPhoneNumber }
 }
@@ -94,20 +97,26 @@ function hashIdentifiers(
   read: (text: string) => Reading,
   normalize?: (value: string) => string
 ): HashedIdentifiers {
-  const hashes = new Set<string>()
+  const hashes: string[] = []
   const dropped: string[] = []
-  ;(values ?? []).forEach((value, position) => {
+  for (let position = 0; position < (values?.length ?? 0); position++) {
+    const value = values?.[position]
     if (typeof value !== 'string' && typeof value !== 'number') {
       if (value !== undefined && value !== null) dropped.push(droppedNote(field, position, DROP_REASONS.notText))
-      return
+      continue
     }
     const text = String(value).trim()
-    if (!text) return
+    if (!text) continue
     const reading = read(text)
-    if ('dropped' in reading) dropped.push(droppedNote(field, position, reading.dropped))
-    else hashes.add(processHashing(reading.value, 'sha256', 'hex', normalize))
-  })
-  return { hashes: [...hashes], dropped }
+    if ('dropped' in reading) {
+      dropped.push(droppedNote(field, position, reading.dropped))
+      continue
+    }
+    const hash = processHashing(reading.value, 'sha256', 'hex', normalize)
+    // Lists are short: a scan is cheaper than a Set.
+    if (!hashes.includes(hash)) hashes.push(hash)
+  }
+  return { hashes, dropped }
 }
 
 export const hashEmails = (values: readonly unknown[] | undefined): HashedIdentifiers =>

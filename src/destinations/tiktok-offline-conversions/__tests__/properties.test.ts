@@ -8,6 +8,8 @@ import type { CountryCode } from 'libphonenumber-js'
 import definition from '../index'
 import { hashEmails, hashExternalIds, hashPhones, readPhone } from '../identity'
 import { isSha256Hex } from '../hashing'
+import { plainInternationalE164 } from '../plain-e164'
+import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js'
 import type { Settings } from '../generated-types'
 import {
   PHONE_COUNTRIES,
@@ -530,5 +532,62 @@ describe('d. hashing', () => {
       }),
       fcParameters(NUM_RUNS)
     )
+  })
+})
+
+describe('e. the fast path for numbers written +<calling code> <digits>', () => {
+  const callingCodes = [...new Set(getCountries().map((country) => getCountryCallingCode(country)))]
+  /** What libphonenumber-js reads: the E.164 of a possible number, else nothing. */
+  const libphonenumber = (text: string): string | undefined => {
+    const phone = parsePhoneNumberFromString(text)
+    return phone && phone.isPossible() ? phone.number : undefined
+  }
+  /** `+`, a calling code TikTok may see or any digits, national digits of any length (0 and 1 first included), separators. */
+  const international = (): fc.Arbitrary<string> =>
+    fc
+      .tuple(
+        fc.oneof(fc.constantFrom(...callingCodes), fc.stringMatching(/^\d{1,3}$/)),
+        fc.array(fc.stringMatching(/^\d{1,4}$/), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom(' ', '-', '.', '', ' - '),
+        fc.constantFrom('', ' ', '(', '('),
+        fc.boolean()
+      )
+      .map(([code, groups, separator, open, parenthesized]) => {
+        const [first, ...rest] = groups
+        const head = parenthesized ? `(${first})` : first
+        return `+${open === '(' ? '' : open}${code} ${[head, ...rest].join(separator)}`
+      })
+
+  test('it answers only what libphonenumber-js answers', () => {
+    let answered = 0
+    fc.assert(
+      fc.property(international(), (text) => {
+        const fast = plainInternationalE164(text)
+        if (fast === undefined) return
+        answered++
+        expect({ text, fast }).toEqual({ text, fast: libphonenumber(text) })
+      }),
+      fcParameters(NUM_RUNS)
+    )
+    // Enough of the cases took the fast path for the comparison to mean something.
+    expect(answered).toBeGreaterThan(NUM_RUNS / 20)
+  })
+
+  test('and answers most realistic international numbers itself', () => {
+    let answered = 0
+    let international = 0
+    fc.assert(
+      fc.property(writtenPhone(), (phone) => {
+        const text = phone.written.trim()
+        if (!text.startsWith('+')) return
+        international++
+        const fast = plainInternationalE164(text)
+        if (fast === undefined) return
+        answered++
+        expect(fast).toBe(phone.number.e164)
+      }),
+      fcParameters(NUM_RUNS)
+    )
+    expect(answered).toBeGreaterThan(international / 2)
   })
 })
