@@ -86,7 +86,7 @@ export async function benchRunner(count: number, sandboxFlags: string[] = []): P
   const started = Date.now()
   try {
     const summary = await runSend({
-      input: file,
+      inputs: [file],
       sandboxUrl: url,
       accessToken: DEFAULT_ACCESS_TOKEN,
       eventSetId: DEFAULT_EVENT_SET_ID,
