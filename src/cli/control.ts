@@ -7,11 +7,11 @@
  * - credentials refused (a 401-class answer) or the target unreachable (no
  *   answer at all): send nothing more, but read the rest of the input so that
  *   every remaining event is reported "not sent";
- * - the input failed (a file cut short, not UTF-8 further in): stop reading,
- *   finish what is in flight.
+ * - the input failed (a file cut short, not UTF-8 further in): stop reading;
+ *   what was read before is still sent.
  *
- * The first reason is the run's reason (and decides the exit status); a
- * signal after another stop still stops the reading.
+ * The first reason is the run's reason (and decides the exit status); a later
+ * one still stops what it stops (a signal after a refusal stops the reading).
  */
 
 export type StopReason = 'interrupted' | 'credentials-refused' | 'unreachable' | 'input-failed'
@@ -29,6 +29,7 @@ export const DEFAULT_STOP_WAIT_MS = 30_000
 
 export class RunControl {
   private first: Stop | undefined
+  private sendStop: Stop | undefined
   private readonly reading = new AbortController()
   private readonly stopping = new AbortController()
   private readonly aborting = new AbortController()
@@ -48,7 +49,12 @@ export class RunControl {
 
   /** Nothing new may be sent. */
   get sendingStopped(): boolean {
-    return this.first !== undefined
+    return this.sendStop !== undefined
+  }
+
+  /** Why sending stopped, for the "not sent" lines. */
+  get sendingStoppedBy(): Stop | undefined {
+    return this.sendStop
   }
 
   /** Nothing more may be read. */
@@ -75,12 +81,15 @@ export class RunControl {
     return this.aborting.signal.aborted
   }
 
-  /** Stops sending (and reading, for interrupts and input failures). The first reason wins. */
+  /** Stops what `reason` stops (see above). The first reason is the run's. */
   halt(reason: StopReason, message: string): void {
+    const stop = { reason, message }
+    this.first ??= stop
     if (reason === 'interrupted' || reason === 'input-failed') this.reading.abort()
-    if (this.first) return
-    this.first = { reason, message }
-    this.stopping.abort()
+    if (reason !== 'input-failed' && !this.sendStop) {
+      this.sendStop = stop
+      this.stopping.abort()
+    }
   }
 
   /** A signal: the first stops gracefully (bounded wait), the second aborts what is in flight. */
@@ -92,12 +101,12 @@ export class RunControl {
     }
     this.halt('interrupted', `interrupted by ${signal}`)
     if (inFlight === 0) return
-    const seconds = Math.round(this.stopWaitMs / 100) / 10
+    const wait = this.stopWaitMs < 1000 ? `${this.stopWaitMs} ms` : `${Math.round(this.stopWaitMs / 100) / 10} s`
     this.notify(
-      `${signal}: stopping. Waiting up to ${seconds} s for the ${inFlight} batch${inFlight === 1 ? '' : 'es'} in flight; ${signal} again abandons them.`
+      `${signal}: stopping. Waiting up to ${wait} for the ${inFlight} batch${inFlight === 1 ? '' : 'es'} in flight; ${signal} again abandons them.`
     )
     this.abortTimer = setTimeout(() => {
-      this.notify(`no answer within ${seconds} s: abandoning the requests in flight (their events are reported unknown)`)
+      this.notify(`no answer within ${wait}: abandoning the requests in flight (their events are reported unknown)`)
       this.abortNow()
     }, this.stopWaitMs)
     this.abortTimer.unref()

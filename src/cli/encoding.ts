@@ -60,8 +60,12 @@ export class Utf8Check {
     let start = 0
     if (this.carry.length > 0) {
       const need = sequenceLength(this.carry[0]) - this.carry.length
-      const joined = Buffer.concat([this.carry, chunk.subarray(0, need)])
-      if (joined.length < sequenceLength(this.carry[0])) {
+      const taken = chunk.subarray(0, need)
+      // Only continuation bytes (10xxxxxx) may finish the carried character.
+      const notContinuation = taken.findIndex((byte) => (byte & 0xc0) !== 0x80)
+      if (notContinuation >= 0) return notContinuation
+      const joined = Buffer.concat([this.carry, taken])
+      if (taken.length < need) {
         this.carry = joined
         return -1
       }

@@ -317,7 +317,7 @@ function eventLine(item: InputEvent, entry: Settled, attempts: number, context: 
 }
 
 function notSentLine(item: InputEvent, subscription: number, context: PipelineContext): Written {
-  const reason = context.control.stop?.reason
+  const reason = context.control.sendingStoppedBy?.reason
   const why =
     reason === 'credentials-refused'
       ? 'credentials refused'

@@ -376,7 +376,9 @@ export function formatSummary(summary: RunSummary): string {
   reasons(summary.reasons.rejected)
   row('Failed after retries', summary.failed)
   reasons(summary.reasons.failed)
-  if (summary.stopped || summary.notSent > 0) row('Not sent', summary.notSent, notSentNote(summary.stopped))
+  if (summary.notSent > 0 || summary.stopped?.reason === 'interrupted') {
+    row('Not sent', summary.notSent, notSentNote(summary.stopped))
+  }
   if (summary.unknown > 0) {
     row('Unknown', summary.unknown, 'requests abandoned before TikTok answered: it may have them (sending them again is safe)')
   }

@@ -86,7 +86,9 @@ export function startNode(script: string, args: readonly string[], stdin?: strin
   if (stdin !== undefined) child.stdin?.end(stdin)
   else child.stdin?.end()
   const exited = new Promise<number>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2)))
+    child.once('exit', (code, signal) =>
+      resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2))
+    )
   )
   return { process: child, stdout: () => out, stderr: () => err, exited }
 }
