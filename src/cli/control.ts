@@ -95,7 +95,8 @@ export class RunControl {
   /** A signal: the first stops gracefully (bounded wait), the second aborts what is in flight. */
   interrupt(signal: string, inFlight: number): void {
     if (++this.signals > 1) {
-      if (!this.aborted) this.notify(`${signal} again: abandoning the requests in flight (their events are reported unknown)`)
+      if (!this.aborted)
+        this.notify(`${signal} again: abandoning the requests in flight (their events are reported unknown)`)
       this.abortNow()
       return
     }

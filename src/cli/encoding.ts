@@ -39,7 +39,9 @@ export function wideEncoding(head: Buffer): string | undefined {
     }
   }
   const name = wideEncodingWithoutBom(head)
-  return name ? `it looks like ${name} (NUL bytes between the characters), not UTF-8: convert it, e.g. iconv -f ${name} -t UTF-8` : undefined
+  return name
+    ? `it looks like ${name} (NUL bytes between the characters), not UTF-8: convert it, e.g. iconv -f ${name} -t UTF-8`
+    : undefined
 }
 
 /** "byte 0xE9 at byte 1,234 is not UTF-8 …": what a person needs to find it and convert the file. */

@@ -54,10 +54,23 @@ export interface ReadEventsOptions {
 /** Prefix of generated messageIds. */
 export const GENERATED_MESSAGE_ID_PREFIX = 'runner-'
 
+/** Every item, one at a time. */
 export async function* readEvents(
   source: AsyncIterable<Buffer | string>,
   options: ReadEventsOptions = {}
 ): AsyncGenerator<InputItem> {
+  for await (const items of readEventChunks(source, options)) yield* items
+}
+
+/**
+ * The items of each chunk read, together: a run of millions of events awaits
+ * once per chunk rather than once per event. Chunks that complete no item are
+ * not yielded.
+ */
+export async function* readEventChunks(
+  source: AsyncIterable<Buffer | string>,
+  options: ReadEventsOptions = {}
+): AsyncGenerator<InputItem[]> {
   const maxChars = options.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS
   const file = options.file ?? 'stdin'
   const decoder = new StringDecoder('utf8')
@@ -89,7 +102,7 @@ export async function* readEvents(
   for await (const chunk of source) {
     options.onBytes?.(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length)
     if (typeof chunk === 'string') {
-      yield* feed(chunk)
+      yield* some(feed(chunk))
       continue
     }
     if (bytesRead === 0) {
@@ -99,17 +112,22 @@ export async function* readEvents(
     const bad = utf8.push(chunk)
     if (bad >= 0) {
       // The lines before the bad byte are good events; the error names the line it is on.
-      yield* feed(decoder.write(chunk.subarray(0, bad)))
+      yield* some(feed(decoder.write(chunk.subarray(0, bad))))
       throw new InputOutputError(`${file}: ${where()} is not UTF-8 text: ${invalidByteText(chunk, bad, bytesRead)}`)
     }
     bytesRead += chunk.length
-    yield* feed(decoder.write(chunk))
+    yield* some(feed(decoder.write(chunk)))
   }
   if (utf8.cutShort) {
     throw new InputOutputError(`${file}: ${where()} is not UTF-8 text: the file ends in the middle of a character`)
   }
-  yield* feed(decoder.end())
-  if (splitter) yield* splitter.end()
+  yield* some(feed(decoder.end()))
+  if (splitter) yield* some(splitter.end())
+}
+
+/** `items` as the one chunk to yield, or nothing when it is empty. */
+function some(items: InputItem[]): InputItem[][] {
+  return items.length > 0 ? [items] : []
 }
 
 interface Splitter {

@@ -159,7 +159,10 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   program
     .command('send')
     .description('send the Segment events of files, folders or stdin to TikTok, the sandbox, or nowhere (--dry-run)')
-    .argument('<inputs...>', 'files and folders of NDJSON or JSON arrays of Segment events, gzip or not; "-" reads stdin')
+    .argument(
+      '<inputs...>',
+      'files and folders of NDJSON or JSON arrays of Segment events, gzip or not; "-" reads stdin'
+    )
     .addOption(new Option('--access-token <token>', 'TikTok Events API access token').env('TIKTOK_ACCESS_TOKEN'))
     .addOption(new Option('--event-set-id <id>', 'TikTok offline event set ID').env('TIKTOK_EVENT_SET_ID'))
     .addOption(

@@ -11,7 +11,7 @@ import type { SegmentEvent } from '@segment/actions-core'
 import { redactPersonalData, redactSecrets } from '../destinations/tiktok-offline-conversions/privacy'
 import { unlessAborted, type RunControl } from './control'
 import { InputOutputError, errorMessage } from './errors'
-import { readEvents, type InputError, type InputEvent, type InputFormat, type InputItem } from './input'
+import { readEventChunks, type InputError, type InputEvent, type InputFormat, type InputItem } from './input'
 import type { Progress } from './progress'
 import type { DeliveryFacts } from './quality'
 import { classifyStatus, type Outcome, type ReportLine, type ReportSink } from './report'
@@ -79,7 +79,11 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
       await unlessAborted(Promise.race(inFlight), control.stopSignal)
     }
     if (fatal) return
-    if (control.sendingStopped) return write(context, batch.map((item) => notSentLine(item, subscription, context)))
+    if (control.sendingStopped)
+      return write(
+        context,
+        batch.map((item) => notSentLine(item, subscription, context))
+      )
     const task: Promise<void> = processBatch(batch, subscription, context)
       .catch((error: unknown) => {
         fatal ??= { error }
@@ -92,16 +96,24 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
     context.onInFlight?.(inFlight.size)
   }
 
-  const handle = async (item: InputItem): Promise<void> => {
+  /**
+   * Routes one item: into its subscriptions' batches (launching a full one),
+   * or straight to `lines` (input errors, not routed, skipped, not sent), which
+   * the caller writes once per chunk read.
+   */
+  const handle = async (item: InputItem, lines: Written[]): Promise<void> => {
     last = { file: item.file, index: item.index }
     if (item.kind === 'invalid') {
       context.collector.countEvent({ routed: false })
-      return write(context, [inputErrorLine(item)])
+      lines.push(inputErrorLine(item))
+      return
     }
     const matched = context.router.matching(item.event)
     context.collector.countEvent({ messageIdGenerated: item.messageIdGenerated, routed: matched.length > 0 })
-    if (matched.length === 0) return write(context, [unroutedLine(item)])
-    const lines: Written[] = []
+    if (matched.length === 0) {
+      lines.push(unroutedLine(item, context))
+      return
+    }
     for (const subscription of matched) {
       if (context.delivered?.has(item.messageId, context.subscriptions[subscription].name)) {
         lines.push(skippedLine(item, subscription, context))
@@ -116,7 +128,6 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
         }
       }
     }
-    if (lines.length > 0) await write(context, lines)
   }
 
   let opened = 0
@@ -126,14 +137,18 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
       opened++
       files++
       const bytes = textBytes(counted(source.raw(), context.progress), source.name, () => void gzipFiles++)
-      const items = readEvents(bytes, { file: source.name, onFormat: (format) => formats.add(format) })[
-        Symbol.asyncIterator
-      ]()
+      const chunks = readEventChunks(bytes, { file: source.name, onFormat: (format) => formats.add(format) })
       try {
         for (;;) {
-          const next = await unlessAborted(items.next(), control.readingSignal)
+          const next = await unlessAborted(chunks.next(), control.readingSignal)
           if (next === undefined || next.done || fatal) break
-          await handle(next.value)
+          const lines: Written[] = []
+          for (const item of next.value) {
+            // A signal while a batch waited for a slot: the rest of this chunk is not read.
+            if (control.readingStopped || fatal) break
+            await handle(item, lines)
+          }
+          if (lines.length > 0) await write(context, lines)
           if (control.readingStopped) break
         }
       } catch (error) {
@@ -141,7 +156,7 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
         control.halt('input-failed', errorMessage(error))
       } finally {
         // Closes the file; a read still waiting (stdin) is left to end with the process.
-        items.return(undefined).catch(() => undefined)
+        chunks.return(undefined).catch(() => undefined)
       }
     }
     // What the batches still hold: sent if the run goes on, reported "not sent" if it stopped.
@@ -173,11 +188,19 @@ async function* counted(chunks: AsyncIterable<Buffer>, progress: Progress): Asyn
 type Pair = { position: number; subscription: number | null }
 
 /** One batch of one subscription: run it, retry what is retryable, write its lines, stop the run if it must. */
-async function processBatch(batch: readonly InputEvent[], subscription: number, context: PipelineContext): Promise<void> {
+async function processBatch(
+  batch: readonly InputEvent[],
+  subscription: number,
+  context: PipelineContext
+): Promise<void> {
   const { router, gate, sleep, control } = context
   const waitFirst = gate.remainingMs()
   if (waitFirst > 0) await sleep(waitFirst, control.stopSignal)
-  if (control.sendingStopped) return write(context, batch.map((item) => notSentLine(item, subscription, context)))
+  if (control.sendingStopped)
+    return write(
+      context,
+      batch.map((item) => notSentLine(item, subscription, context))
+    )
 
   /** One call to the destination; its retryable outcomes are "abandoned" if the run aborted requests meanwhile. */
   const run = async (events: SegmentEvent[], only: number): Promise<Settled[][]> => {
@@ -259,7 +282,10 @@ async function processBatch(batch: readonly InputEvent[], subscription: number, 
 function stopIfHopeless(lines: readonly Written[], context: PipelineContext): void {
   const refused = lines.find(({ line }) => line.outcome === 'rejected' && line.status === 401)
   if (refused) {
-    context.control.halt('credentials-refused', `the target refused the credentials: ${refused.line.error ?? 'status 401'}`)
+    context.control.halt(
+      'credentials-refused',
+      `the target refused the credentials: ${refused.line.error ?? 'status 401'}`
+    )
     return
   }
   const failed = lines.find(({ line }) => line.outcome === 'failed')
@@ -277,31 +303,38 @@ async function write(context: PipelineContext, lines: readonly Written[]): Promi
   await context.report.write(lines.map(({ line }) => line))
 }
 
-function idFields(item: InputEvent): Pick<ReportLine, 'file' | 'index' | 'messageId' | 'messageIdGenerated'> {
-  return {
+/** A report line, its fields in the report's order (built field by field: millions are made). */
+function reportLine(
+  item: InputEvent,
+  subscription: number | null,
+  context: PipelineContext,
+  outcome: Outcome,
+  status: number,
+  error: string | null,
+  attempts: number,
+  dropped?: string[]
+): ReportLine {
+  const route = subscription === null ? undefined : context.subscriptions[subscription]
+  const line: ReportLine = {
     file: item.file,
     index: item.index,
     messageId: item.messageId,
-    ...(item.messageIdGenerated ? { messageIdGenerated: true as const } : {})
+    action: route?.partnerAction ?? null,
+    preset: route?.name ?? null,
+    status,
+    outcome,
+    error,
+    attempts
   }
-}
-
-function routeFields(subscription: number | null, context: PipelineContext): Pick<ReportLine, 'action' | 'preset'> {
-  const route = subscription === null ? undefined : context.subscriptions[subscription]
-  return { action: route?.partnerAction ?? null, preset: route?.name ?? null }
+  if (item.messageIdGenerated) line.messageIdGenerated = true
+  if (dropped && dropped.length > 0) line.dropped = dropped
+  return line
 }
 
 function eventLine(item: InputEvent, entry: Settled, attempts: number, context: PipelineContext): Written {
   const outcome: Outcome = entry.abandoned ? 'unknown' : classifyStatus(entry.status)
-  const line = (error: string | null, dropped: string[] = []): ReportLine => ({
-    ...idFields(item),
-    ...routeFields(entry.subscription, context),
-    status: entry.status,
-    outcome,
-    error,
-    attempts,
-    ...(dropped.length > 0 ? { dropped } : {})
-  })
+  const line = (error: string | null, dropped?: string[]): ReportLine =>
+    reportLine(item, entry.subscription, context, outcome, entry.status, error, attempts, dropped)
   if (outcome === 'delivered') {
     const { delivery } = entry
     return delivery
@@ -324,42 +357,16 @@ function notSentLine(item: InputEvent, subscription: number, context: PipelineCo
       : reason === 'unreachable'
         ? 'the target could not be reached'
         : 'the run stopped first'
-  return {
-    line: {
-      ...idFields(item),
-      ...routeFields(subscription, context),
-      status: 0,
-      outcome: 'not-sent',
-      error: `not sent: ${why}`,
-      attempts: 0
-    }
-  }
+  return { line: reportLine(item, subscription, context, 'not-sent', 0, `not sent: ${why}`, 0) }
 }
 
 function skippedLine(item: InputEvent, subscription: number, context: PipelineContext): Written {
-  return {
-    line: {
-      ...idFields(item),
-      ...routeFields(subscription, context),
-      status: 200,
-      outcome: 'skipped',
-      error: null,
-      attempts: 0
-    }
-  }
+  return { line: reportLine(item, subscription, context, 'skipped', 200, null, 0) }
 }
 
-function unroutedLine(item: InputEvent): Written {
+function unroutedLine(item: InputEvent, context: PipelineContext): Written {
   return {
-    line: {
-      ...idFields(item),
-      action: null,
-      preset: null,
-      status: 0,
-      outcome: 'unrouted',
-      error: 'not routed: no subscription matches this event',
-      attempts: 0
-    }
+    line: reportLine(item, null, context, 'unrouted', 0, 'not routed: no subscription matches this event', 0)
   }
 }
 

@@ -7,11 +7,7 @@
  * has a message that starts with OUTSIDE_TIME_WINDOW. Counters only, so a run
  * of millions of events costs no more memory than a run of ten.
  */
-import {
-  DROP_REASONS,
-  OUTSIDE_TIME_WINDOW,
-  parseDroppedNote
-} from '../destinations/tiktok-offline-conversions/reasons'
+import { DROP_REASONS, OUTSIDE_TIME_WINDOW, parseDroppedNote } from '../destinations/tiktok-offline-conversions/reasons'
 import { toCountryCode } from '../destinations/tiktok-offline-conversions/identity'
 
 /** What the runner keeps of one delivered event. */
@@ -157,7 +153,11 @@ export class QualityCollector {
 }
 
 /** One hint per loss the user can fix; losses nobody can fix (an event too old) get none. */
-export function hints(dropped: readonly DroppedCount[], purchasesWithoutRevenue: number, phoneCountry?: string): string[] {
+export function hints(
+  dropped: readonly DroppedCount[],
+  purchasesWithoutRevenue: number,
+  phoneCountry?: string
+): string[] {
   const list: string[] = []
   const byReason = new Map<string, number>()
   for (const { reason, count } of dropped) byReason.set(reason, (byReason.get(reason) ?? 0) + count)

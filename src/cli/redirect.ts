@@ -69,8 +69,6 @@ function redirectAction<Settings>(action: DefinitionAction<Settings>, redirect: 
   return {
     ...action,
     perform: (request, data) => perform(redirectRequest(request, redirect), data),
-    ...(performBatch
-      ? { performBatch: (request, data) => performBatch(redirectRequest(request, redirect), data) }
-      : {})
+    ...(performBatch ? { performBatch: (request, data) => performBatch(redirectRequest(request, redirect), data) } : {})
   }
 }

@@ -14,8 +14,8 @@ import destinationDefinition from '../destinations/tiktok-offline-conversions'
 import type { Settings } from '../destinations/tiktok-offline-conversions/generated-types'
 import { toCountryCode } from '../destinations/tiktok-offline-conversions/identity'
 import type { SandboxOptions } from '../sandbox/server'
-import { verifyCredentials } from './check-auth'
-import { DEFAULT_STOP_WAIT_MS, RunControl, type InterruptSource } from './control'
+import { verifyCredentials, type VerifyRetries } from './check-auth'
+import { DEFAULT_STOP_WAIT_MS, RunControl, type InterruptSource, type Stop } from './control'
 import { InputOutputError, UsageError, errorMessage, ioErrorMessage } from './errors'
 import { runPipeline, type ReadFacts } from './pipeline'
 import { NO_PROGRESS, startProgress, type Progress } from './progress'
@@ -23,8 +23,8 @@ import { NO_REPORT, ReportWriter, type ReportSink } from './report'
 import { readResume, type Resume } from './resume'
 import { DEFAULT_RETRY_POLICY, RetryAfterGate, parseRetryAfter, realSleep, type RetryPolicy, type Sleep } from './retry'
 import { Router, customSubscription, presetSubscriptions, type RouteSubscription } from './route'
-import { checkFileEncodings, resolveSources } from './sources'
-import { SummaryCollector, targetText, type CredentialsCheck, type RunSummary } from './summary'
+import { checkFileEncodings, resolveSources, type Source } from './sources'
+import { SummaryCollector, targetText, type CredentialsCheck, type RunSummary, type StopSummary } from './summary'
 import { openTarget, type Target } from './target'
 
 export const DEFAULT_BATCH_SIZE = 1000
@@ -102,19 +102,25 @@ export interface RunSendOptions {
 
 export type { RunSummary } from './summary'
 
-/**
- * Runs `send`. Throws UsageError / InputOutputError (exit 2) for what is
- * found wrong before anything is sent; never throws for a bad event. A run
- * that stops early (signal, credentials, target, input) resolves with a
- * summary that says why (`stopped`).
- */
-export async function runSend(options: RunSendOptions): Promise<RunSummary> {
-  const started = Date.now()
+/** What is settled before anything is opened: every usage and input error is found here (exit 2). */
+interface Plan {
+  definition: DestinationDefinition<Settings>
+  batchSize: number
+  concurrency: number
+  policy: RetryPolicy
+  defaultPhoneCountry?: string
+  subscriptions: RouteSubscription[]
+  sources: Source[]
+  resume?: Resume
+}
+
+async function plan(options: RunSendOptions): Promise<Plan> {
+  const definition = options.definition ?? destinationDefinition
   const batchSize = integerOption('batch size', options.batchSize ?? DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE)
   const concurrency = integerOption('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY)
   const policy = retryPolicy(options.retry)
   const defaultPhoneCountry = phoneCountry(options.defaultPhoneCountry)
-  const definition = options.definition ?? destinationDefinition
+  // Before any input is opened: an invalid --subscribe is refused with nothing read.
   const subscriptions = await resolveSubscriptions(definition, options)
   if (options.report !== undefined && (options.resume ?? []).includes(options.report)) {
     throw new UsageError(
@@ -124,12 +130,24 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
   const sources = await resolveSources(options.inputs, () => options.stdin ?? process.stdin)
   await checkFileEncodings(sources)
   const resume = options.resume?.length ? await readResume(options.resume) : undefined
+  return { definition, batchSize, concurrency, policy, defaultPhoneCountry, subscriptions, sources, resume }
+}
 
+/**
+ * Runs `send`. Throws UsageError / InputOutputError (exit 2) for what is
+ * found wrong before anything is sent; never throws for a bad event. A run
+ * that stops early (signal, credentials, target, input) resolves with a
+ * summary that says why (`stopped`).
+ */
+export async function runSend(options: RunSendOptions): Promise<RunSummary> {
+  const started = Date.now()
+  const planned = await plan(options)
   let report: ReportSink = NO_REPORT
   let target: Target | undefined
   let progress: Progress = NO_PROGRESS
   const notices = options.notices ?? options.progressStream ?? process.stderr
   const control = new RunControl(options.stopWaitMs ?? DEFAULT_STOP_WAIT_MS, (text) => {
+    // The notice goes on its own line, not into the bar.
     progress.stop()
     notices.write(`\n${text}\n`)
   })
@@ -146,14 +164,19 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
       dryRunOutput: options.output,
       dryRunPretty: options.pretty
     })
-    const secrets = [target.accessToken]
+    // Opened before anything is sent: a report that cannot be written is found now, not mid-run.
+    if (options.report) report = await ReportWriter.open(options.report)
+    const opened = target
     const collector = new SummaryCollector()
-    const gate = new RetryAfterGate(policy.maxRetryAfterMs)
-    const sleep = options.sleep ?? realSleep
+    const gate = new RetryAfterGate(planned.policy.maxRetryAfterMs)
     const router = new Router(
-      definition,
-      subscriptions,
-      { accessToken: target.accessToken, eventSetID: target.eventSetId, defaultPhoneCountry },
+      planned.definition,
+      planned.subscriptions,
+      {
+        accessToken: opened.accessToken,
+        eventSetID: opened.eventSetId,
+        defaultPhoneCountry: planned.defaultPhoneCountry
+      },
       {
         onRequest: () => collector.httpRequests++,
         onResponse: (status, retryAfter) => {
@@ -162,80 +185,53 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
           if (wait !== undefined) gate.note(wait)
         }
       },
-      { baseUrl: target.url, timeoutMs: options.requestTimeoutMs }
+      { baseUrl: opened.url, timeoutMs: options.requestTimeoutMs }
     )
-    const where = targetText(target.kind, target.url)
-
-    const summarize = async (credentialsCheck: CredentialsCheck, facts?: ReadFacts): Promise<RunSummary> => {
-      const sandbox = await target?.sandboxReport()
-      const stop = control.stop
-      return collector.summary({
-        target: target?.kind ?? 'tiktok',
-        targetUrl: target?.url ?? '',
+    const where = targetText(opened.kind, opened.url)
+    const summarize = async (credentialsCheck: CredentialsCheck, facts?: ReadFacts): Promise<RunSummary> =>
+      collector.summary({
+        target: opened.kind,
+        targetUrl: opened.url,
         inputs: options.inputs,
         files: facts?.files ?? 0,
         gzipFiles: facts?.gzipFiles ?? 0,
         format: facts?.format ?? 'empty',
         credentialsCheck,
         elapsedMs: Date.now() - started,
-        ...(resume ? { resume: resumeFacts(resume) } : {}),
-        ...(stop
-          ? {
-              stopped: {
-                ...stop,
-                ...(facts?.readUpTo ? { readUpTo: facts.readUpTo } : {}),
-                filesNotRead: facts?.filesNotRead ?? sources.length
-              }
-            }
-          : {}),
-        ...(sandbox ? { sandbox } : {}),
-        ...(options.report ? { report: options.report } : {}),
+        ...optional('resume', planned.resume && resumeFacts(planned.resume)),
+        ...optional('stopped', control.stop && stopFacts(control.stop, facts, planned.sources.length)),
+        ...optional('sandbox', await opened.sandboxReport()),
+        ...optional('report', options.report),
         dryRun: options.dryRun === true
       })
-    }
 
-    // Opened before anything is sent: a report that cannot be written is found now, not mid-run.
-    if (options.report) report = await ReportWriter.open(options.report)
-    let credentialsCheck: CredentialsCheck = options.dryRun ? 'none' : options.authCheck === false ? 'skipped' : 'accepted'
-    if (credentialsCheck === 'accepted') {
-      const verdict = await verifyCredentials(router, secrets, {
-        policy,
-        sleep,
-        random: options.random,
-        stop: control.stopSignal
-      })
-      if (!verdict.ok) {
-        credentialsCheck = verdict.verdict
-        control.halt(
-          verdict.verdict === 'refused' ? 'credentials-refused' : 'unreachable',
-          `${verdict.verdict === 'refused' ? 'the credentials check was refused' : 'the credentials could not be checked'} by ${where}: ${verdict.message}; nothing was sent`
-        )
-        return await summarize(credentialsCheck)
-      }
-    }
+    const sleep = options.sleep ?? realSleep
+    const credentialsCheck = await checkCredentialsFirst(options, router, opened, control, {
+      policy: planned.policy,
+      sleep,
+      random: options.random,
+      stop: control.stopSignal
+    })
+    if (credentialsCheck === 'refused' || credentialsCheck === 'failed') return await summarize(credentialsCheck)
 
-    if (options.progress) {
-      const total = sources.every((source) => source.size !== undefined)
-        ? sources.reduce((sum, source) => sum + (source.size ?? 0), 0)
-        : undefined
-      progress = startProgress(options.progressStream ?? process.stderr, where, total)
-    }
-    const facts = await runPipeline(sources, {
+    if (options.progress)
+      progress = startProgress(options.progressStream ?? process.stderr, where, totalSize(planned.sources))
+    const facts = await runPipeline(planned.sources, {
       router,
-      subscriptions,
-      batchSize,
-      concurrency,
-      policy,
+      subscriptions: planned.subscriptions,
+      batchSize: planned.batchSize,
+      concurrency: planned.concurrency,
+      policy: planned.policy,
       gate,
       sleep,
       random: options.random,
-      secrets,
+      secrets: [opened.accessToken],
       targetName: where,
       collector,
       report,
       progress,
       control,
-      ...(resume ? { delivered: resume.delivered } : {}),
+      ...optional('delivered', planned.resume?.delivered),
       onInFlight: (batches) => (inFlightBatches = batches)
     })
     progress.stop()
@@ -251,8 +247,58 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
   }
 }
 
+/**
+ * The destination's credentials check before the first batch (not in a dry
+ * run, not with --no-auth-check). Refused or failed: the run is halted, and
+ * nothing is read or sent.
+ */
+async function checkCredentialsFirst(
+  options: RunSendOptions,
+  router: Router,
+  target: Target,
+  control: RunControl,
+  retries: VerifyRetries
+): Promise<CredentialsCheck> {
+  if (options.dryRun) return 'none'
+  if (options.authCheck === false) return 'skipped'
+  const verdict = await verifyCredentials(router, [target.accessToken], retries)
+  if (verdict.ok) return 'accepted'
+  const where = targetText(target.kind, target.url)
+  if (verdict.verdict === 'refused') {
+    control.halt(
+      'credentials-refused',
+      `the credentials check was refused by ${where}: ${verdict.message}; nothing was sent`
+    )
+  } else {
+    control.halt(
+      'unreachable',
+      `the credentials could not be checked by ${where}: ${verdict.message}; nothing was sent`
+    )
+  }
+  return verdict.verdict
+}
+
+/** The sum of the inputs' sizes, for the progress bar; undefined when one is unknown (stdin). */
+function totalSize(sources: readonly Source[]): number | undefined {
+  let total = 0
+  for (const source of sources) {
+    if (source.size === undefined) return undefined
+    total += source.size
+  }
+  return total
+}
+
+function stopFacts(stop: Stop, facts: ReadFacts | undefined, sources: number): StopSummary {
+  return { ...stop, ...optional('readUpTo', facts?.readUpTo), filesNotRead: facts?.filesNotRead ?? sources }
+}
+
 function resumeFacts(resume: Resume): RunSummary['resume'] {
   return { reports: resume.reports, deliveries: resume.deliveries, unreadableLines: resume.unreadableLines }
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined: optional fields stay absent, not `undefined`. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 }
 
 // ---------------------------------------------------------------------------

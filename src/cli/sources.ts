@@ -32,7 +32,10 @@ export function isGzip(head: Buffer): boolean {
 }
 
 /** The sources of the command line's inputs, in order. Fails (exit 2) on anything that cannot be read. */
-export async function resolveSources(inputs: readonly string[], stdin: () => AsyncIterable<Buffer | string>): Promise<Source[]> {
+export async function resolveSources(
+  inputs: readonly string[],
+  stdin: () => AsyncIterable<Buffer | string>
+): Promise<Source[]> {
   if (inputs.length === 0) throw new UsageError('send needs at least one file, folder, or "-" for stdin')
   if (inputs.filter((input) => input === '-').length > 1) throw new UsageError('"-" (stdin) can be read only once')
   const sources: Source[] = []

@@ -365,11 +365,16 @@ export function formatSummary(summary: RunSummary): string {
   }
   row('  not routed', summary.unrouted, 'no preset or mapping subscribes to them (not an error)')
   row('  routed', summary.routedEvents)
-  for (const route of summary.routes) row(`    ${route.preset}`, route.events, `→ ${route.action}: ${routeParts(route)}`)
+  for (const route of summary.routes)
+    row(`    ${route.preset}`, route.events, `→ ${route.action}: ${routeParts(route)}`)
   if (summary.resume) {
     const { reports, deliveries, unreadableLines } = summary.resume
     const unreadable = unreadableLines > 0 ? `; ${unreadableLines} unreadable report lines ignored` : ''
-    row('Skipped', summary.skipped, `delivered before, per ${reports.join(', ')} (${deliveries.toLocaleString('en-US')} deliveries recorded${unreadable})`)
+    row(
+      'Skipped',
+      summary.skipped,
+      `delivered before, per ${reports.join(', ')} (${deliveries.toLocaleString('en-US')} deliveries recorded${unreadable})`
+    )
   }
   row(summary.dryRun ? 'Delivered (dry run)' : 'Delivered', summary.delivered)
   row('Rejected', summary.rejected)
@@ -380,12 +385,20 @@ export function formatSummary(summary: RunSummary): string {
     row('Not sent', summary.notSent, notSentNote(summary.stopped))
   }
   if (summary.unknown > 0) {
-    row('Unknown', summary.unknown, 'requests abandoned before TikTok answered: it may have them (sending them again is safe)')
+    row(
+      'Unknown',
+      summary.unknown,
+      'requests abandoned before TikTok answered: it may have them (sending them again is safe)'
+    )
   }
   if (summary.delivered > 0 || summary.quality.outsideTimeWindow > 0) lines.push(...formatQuality(summary.quality, row))
   row('Retried (re-sends)', summary.retried)
   row('HTTP requests', summary.httpRequests, httpAnswers(summary))
-  row('Elapsed', `${(summary.elapsedMs / 1000).toFixed(2)} s`, `${summary.eventsPerSecond.toLocaleString('en-US')} events/s`)
+  row(
+    'Elapsed',
+    `${(summary.elapsedMs / 1000).toFixed(2)} s`,
+    `${summary.eventsPerSecond.toLocaleString('en-US')} events/s`
+  )
   if (summary.sandbox) {
     const sandbox = summary.sandbox
     const refused = Object.entries(sandbox.rejectedRequests)
@@ -450,7 +463,8 @@ function routeParts(route: RouteCount): string {
 }
 
 function inputText(summary: RunSummary): string {
-  const gzip = summary.gzipFiles === 0 ? '' : summary.gzipFiles === summary.files ? ', gzip' : `, ${summary.gzipFiles} gzip`
+  const gzip =
+    summary.gzipFiles === 0 ? '' : summary.gzipFiles === summary.files ? ', gzip' : `, ${summary.gzipFiles} gzip`
   const kinds = `${formatName(summary.format)}${gzip}`
   const named = summary.inputs.map((input) => (input === '-' ? 'stdin' : input)).join(', ')
   return summary.files === 1 ? `${named} (${kinds})` : `${summary.files} files from ${named} (${kinds})`
@@ -460,7 +474,9 @@ function stopDetail(stop: StopSummary): string {
   // file:line (or file:element, for a JSON array), as editors and grep write it.
   const where = stop.readUpTo ? `; reading stopped after ${stop.readUpTo.file}:${stop.readUpTo.index}` : ''
   const unread =
-    stop.readUpTo && stop.filesNotRead > 0 ? ` (${stop.filesNotRead} more file${stop.filesNotRead === 1 ? '' : 's'} not read)` : ''
+    stop.readUpTo && stop.filesNotRead > 0
+      ? ` (${stop.filesNotRead} more file${stop.filesNotRead === 1 ? '' : 's'} not read)`
+      : ''
   return `${stop.message}${where}${unread}`
 }
 
@@ -481,7 +497,8 @@ function notSentNote(stop: StopSummary | undefined): string {
 function nextStep(summary: RunSummary): string | undefined {
   const reason = summary.stopped?.reason
   if (reason !== 'interrupted' && reason !== 'input-failed') return undefined
-  if (!summary.report) return 'To continue later, a run needs --report: this one kept no record, so a new run sends everything again (TikTok de-duplicates by event_id).'
+  if (!summary.report)
+    return 'To continue later, a run needs --report: this one kept no record, so a new run sends everything again (TikTok de-duplicates by event_id).'
   return `To continue: run the same command with --resume ${summary.report} (and another --report file): events delivered so far are skipped.`
 }
 

@@ -62,10 +62,19 @@ afterEach(async () => {
   nock.enableNetConnect()
 })
 
-async function againstSandbox(options: SandboxOptions, runner: Partial<RunSendOptions> = {}): Promise<Run & { sandbox: Sandbox }> {
+async function againstSandbox(
+  options: SandboxOptions,
+  runner: Partial<RunSendOptions> = {}
+): Promise<Run & { sandbox: Sandbox }> {
   sandbox = await startSandbox({ accessToken: TOKEN, eventSetId: EVENT_SET, seed: 11, ...options })
   // Ten requests of four events: with a fixed seed the faults fall the same way on every run.
-  const result = await run({ sandboxUrl: sandbox.url, accessToken: TOKEN, eventSetId: EVENT_SET, batchSize: 4, ...runner })
+  const result = await run({
+    sandboxUrl: sandbox.url,
+    accessToken: TOKEN,
+    eventSetId: EVENT_SET,
+    batchSize: 4,
+    ...runner
+  })
   return { ...result, sandbox }
 }
 
@@ -102,10 +111,13 @@ describe('retryable faults: the runner retries, every event ends accepted exactl
 
   test('HTTP 200 with code 40100 (rate limited) → 429, retried', async () => {
     let skew = 0
-    const result = await againstSandbox({ rateLimitPerSecond: 2, now: () => Date.now() + skew }, {
-      // Every back-off moves the sandbox's clock on a second, so the limit resets as it would in time.
-      sleep: async () => void (skew += 1000)
-    })
+    const result = await againstSandbox(
+      { rateLimitPerSecond: 2, now: () => Date.now() + skew },
+      {
+        // Every back-off moves the sandbox's clock on a second, so the limit resets as it would in time.
+        sleep: async () => void (skew += 1000)
+      }
+    )
     expectAllDeliveredOnce(result)
     expect(result.summary.sandbox?.faults).toMatchObject({ rateLimit: expect.any(Number) })
   })
@@ -137,11 +149,18 @@ describe('retryable faults: the runner retries, every event ends accepted exactl
   })
 
   test('timeout → 504, retried; no answer to any request of the run → unreachable: the rest not sent, exit 1', async () => {
-    const { lines, summary, sandbox: box } = await againstSandbox({ latencyMs: 300 }, {
-      requestTimeoutMs: 50,
-      authCheck: false,
-      retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 }
-    })
+    const {
+      lines,
+      summary,
+      sandbox: box
+    } = await againstSandbox(
+      { latencyMs: 300 },
+      {
+        requestTimeoutMs: 50,
+        authCheck: false,
+        retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 }
+      }
+    )
     // The first batch (4 events) is tried twice; then sending stops and the other 36 are reported, not sent.
     expect(summary).toMatchObject({ delivered: 0, failed: 4, notSent: 36, retried: 4 })
     expect(summary.stopped).toEqual({
@@ -173,41 +192,60 @@ describe('answers that retrying cannot fix: reported at once, never re-sent', ()
       'No permission to operate event set someone-elses-set (code 40001, request_id R)'
     ]
   ]
-  const withoutRequestId = (text: string | undefined): string | undefined => text?.replace(/request_id \w+/, 'request_id R')
+  const withoutRequestId = (text: string | undefined): string | undefined =>
+    text?.replace(/request_id \w+/, 'request_id R')
 
-  test.each(refusals)('HTTP 200 with code %s → the credentials check fails: nothing sent, exit 1', async (_, token, eventSet, refusal) => {
-    sandbox = await startSandbox({ accessToken: TOKEN, eventSetId: EVENT_SET })
-    const { lines, summary } = await run({ sandboxUrl: sandbox.url, accessToken: token, eventSetId: eventSet })
-    expect(lines).toEqual([])
-    expect(summary).toMatchObject({ credentialsCheck: 'refused', eventsRead: 0, delivered: 0, httpRequests: 1 })
-    expect(summary.stopped?.reason).toBe('credentials-refused')
-    expect(withoutRequestId(summary.stopped?.message)).toBe(
-      `the credentials check was refused by the TikTok sandbox at ${sandbox.url}: TikTok refused the request: ${refusal}; nothing was sent`
-    )
-    expect(exitStatus(summary, false)).toBe(EXIT_FAILURE)
-    expect(sandbox.stats()).toMatchObject({ requests: 1, acceptedEvents: 0 })
-  })
+  test.each(refusals)(
+    'HTTP 200 with code %s → the credentials check fails: nothing sent, exit 1',
+    async (_, token, eventSet, refusal) => {
+      sandbox = await startSandbox({ accessToken: TOKEN, eventSetId: EVENT_SET })
+      const { lines, summary } = await run({ sandboxUrl: sandbox.url, accessToken: token, eventSetId: eventSet })
+      expect(lines).toEqual([])
+      expect(summary).toMatchObject({ credentialsCheck: 'refused', eventsRead: 0, delivered: 0, httpRequests: 1 })
+      expect(summary.stopped?.reason).toBe('credentials-refused')
+      expect(withoutRequestId(summary.stopped?.message)).toBe(
+        `the credentials check was refused by the TikTok sandbox at ${sandbox.url}: TikTok refused the request: ${refusal}; nothing was sent`
+      )
+      expect(exitStatus(summary, false)).toBe(EXIT_FAILURE)
+      expect(sandbox.stats()).toMatchObject({ requests: 1, acceptedEvents: 0 })
+    }
+  )
 
-  test.each(refusals)('HTTP 200 with code %s during a run (--no-auth-check) → that batch 401, the rest not sent, exit 1', async (_, token, eventSet, refusal) => {
-    sandbox = await startSandbox({ accessToken: TOKEN, eventSetId: EVENT_SET })
-    const { lines, summary } = await run({ sandboxUrl: sandbox.url, accessToken: token, eventSetId: eventSet, authCheck: false })
-    // Batches of 10, one at a time: the first is refused, then sending stops and the input is read to the end.
-    expect(summary).toMatchObject({ eventsRead: 40, delivered: 0, rejected: 10, notSent: 30, retried: 0, httpRequests: 1 })
-    expect(summary.stopped?.reason).toBe('credentials-refused')
-    expect(exitStatus(summary, false)).toBe(EXIT_FAILURE)
-    const rejected = lines.filter((line) => line.outcome === 'rejected')
-    expect(rejected.map((line) => line.messageId)).toEqual(Array.from({ length: 10 }, (_, i) => `matrix-${i}`))
-    expect(new Set(rejected.map((line) => `${line.status} ${line.attempts} ${withoutRequestId(line.error ?? '')}`))).toEqual(
-      new Set([`401 1 TikTok refused the request: ${refusal}`])
-    )
-    const notSent = lines.filter((line) => line.outcome === 'not-sent')
-    expect(notSent.map((line) => line.messageId)).toEqual(Array.from({ length: 30 }, (_, i) => `matrix-${i + 10}`))
-    expect(new Set(notSent.map((line) => `${line.status} ${line.attempts} ${line.error}`))).toEqual(
-      new Set(['0 0 not sent: credentials refused'])
-    )
-    expect(lines.some((line) => (line.error ?? '').includes(TOKEN))).toBe(false)
-    expect(sandbox.stats()).toMatchObject({ requests: 1, acceptedEvents: 0 })
-  })
+  test.each(refusals)(
+    'HTTP 200 with code %s during a run (--no-auth-check) → that batch 401, the rest not sent, exit 1',
+    async (_, token, eventSet, refusal) => {
+      sandbox = await startSandbox({ accessToken: TOKEN, eventSetId: EVENT_SET })
+      const { lines, summary } = await run({
+        sandboxUrl: sandbox.url,
+        accessToken: token,
+        eventSetId: eventSet,
+        authCheck: false
+      })
+      // Batches of 10, one at a time: the first is refused, then sending stops and the input is read to the end.
+      expect(summary).toMatchObject({
+        eventsRead: 40,
+        delivered: 0,
+        rejected: 10,
+        notSent: 30,
+        retried: 0,
+        httpRequests: 1
+      })
+      expect(summary.stopped?.reason).toBe('credentials-refused')
+      expect(exitStatus(summary, false)).toBe(EXIT_FAILURE)
+      const rejected = lines.filter((line) => line.outcome === 'rejected')
+      expect(rejected.map((line) => line.messageId)).toEqual(Array.from({ length: 10 }, (_, i) => `matrix-${i}`))
+      expect(
+        new Set(rejected.map((line) => `${line.status} ${line.attempts} ${withoutRequestId(line.error ?? '')}`))
+      ).toEqual(new Set([`401 1 TikTok refused the request: ${refusal}`]))
+      const notSent = lines.filter((line) => line.outcome === 'not-sent')
+      expect(notSent.map((line) => line.messageId)).toEqual(Array.from({ length: 30 }, (_, i) => `matrix-${i + 10}`))
+      expect(new Set(notSent.map((line) => `${line.status} ${line.attempts} ${line.error}`))).toEqual(
+        new Set(['0 0 not sent: credentials refused'])
+      )
+      expect(lines.some((line) => (line.error ?? '').includes(TOKEN))).toBe(false)
+      expect(sandbox.stats()).toMatchObject({ requests: 1, acceptedEvents: 0 })
+    }
+  )
 
   test('HTTP 200 with code 40002 for one event → that event 400 with TikTok message, the others delivered', async () => {
     nock.disableNetConnect()
@@ -217,7 +255,8 @@ describe('answers that retrying cannot fix: reported at once, never re-sent', ()
       .post('/open_api/v1.3/event/track/')
       .reply((_uri, body) => {
         const ids = (body as { data: { event_id: string }[] }).data.map((event) => event.event_id)
-        if (ids.includes('matrix-13')) return [200, { code: 40002, message: 'data.properties: invalid', request_id: 'r-bad' }]
+        if (ids.includes('matrix-13'))
+          return [200, { code: 40002, message: 'data.properties: invalid', request_id: 'r-bad' }]
         accepted.push(...ids)
         return [200, { code: 0, message: 'OK', request_id: 'r-ok' }]
       })
@@ -229,7 +268,10 @@ describe('answers that retrying cannot fix: reported at once, never re-sent', ()
       attempts: 1,
       error: 'TikTok refused the request: data.properties: invalid (code 40002, request_id r-bad)'
     })
-    expect(accepted.sort()).toEqual(EVENTS.map((_, i) => `matrix-${i}`).filter((id) => id !== 'matrix-13').sort())
+    expect(accepted.sort()).toEqual(
+      EVENTS.map((_, i) => `matrix-${i}`)
+        .filter((id) => id !== 'matrix-13')
+        .sort()
+    )
   })
 })
-

@@ -409,9 +409,24 @@ describe('send: usage and I/O errors', () => {
       UsageError,
       /^--api-url: must be an http\(s\) URL$/
     ],
-    ['two targets', { apiUrl: 'http://127.0.0.1:1', sandboxUrl: 'http://127.0.0.1:2' }, UsageError, /choose one target/],
-    ['a report that is also a resume report', { report: '/tmp/r.ndjson', resume: ['/tmp/r.ndjson'] }, UsageError, /is also a --resume report/],
-    ['a missing resume report', { resume: ['/no/such/report.ndjson'] }, InputOutputError, /^cannot read the report \/no\/such\/report\.ndjson \(--resume\)/]
+    [
+      'two targets',
+      { apiUrl: 'http://127.0.0.1:1', sandboxUrl: 'http://127.0.0.1:2' },
+      UsageError,
+      /choose one target/
+    ],
+    [
+      'a report that is also a resume report',
+      { report: '/tmp/r.ndjson', resume: ['/tmp/r.ndjson'] },
+      UsageError,
+      /is also a --resume report/
+    ],
+    [
+      'a missing resume report',
+      { resume: ['/no/such/report.ndjson'] },
+      InputOutputError,
+      /^cannot read the report \/no\/such\/report\.ndjson \(--resume\)/
+    ]
   ])('throws for %s, before sending anything', async (_, options, type, message) => {
     const run = runSend({ ...quiet, inputs: [SAMPLE], sandboxUrl: sandbox.url, ...options })
     await expect(run).rejects.toThrow(type)
