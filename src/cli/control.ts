@@ -101,7 +101,10 @@ export class RunControl {
       return
     }
     this.halt('interrupted', `interrupted by ${signal}`)
-    if (inFlight === 0) return
+    if (inFlight === 0) {
+      this.notify(`${signal}: stopping (no batch in flight).`)
+      return
+    }
     const wait = this.stopWaitMs < 1000 ? `${this.stopWaitMs} ms` : `${Math.round(this.stopWaitMs / 100) / 10} s`
     this.notify(
       `${signal}: stopping. Waiting up to ${wait} for the ${inFlight} batch${inFlight === 1 ? '' : 'es'} in flight; ${signal} again abandons them.`

@@ -411,7 +411,7 @@ export function formatSummary(summary: RunSummary): string {
     row(
       scope,
       sandbox.acceptedEvents,
-      `events; ${sandbox.uniqueEventIds} unique event ids, ${sandbox.duplicateEventIds} sent more than once`
+      `events; ${number(sandbox.uniqueEventIds)} unique event ids, ${number(sandbox.duplicateEventIds)} sent more than once`
     )
     if (refused) {
       row('  requests refused', sum(Object.values(sandbox.rejectedRequests)), `by code: ${refused}`)
@@ -453,13 +453,18 @@ function httpAnswers(summary: RunSummary): string {
 }
 
 function routeParts(route: RouteCount): string {
-  const parts = [`delivered ${route.delivered}`]
-  if (route.skipped) parts.push(`skipped ${route.skipped}`)
-  if (route.rejected) parts.push(`rejected ${route.rejected}`)
-  if (route.failed) parts.push(`failed ${route.failed}`)
-  if (route.notSent) parts.push(`not sent ${route.notSent}`)
-  if (route.unknown) parts.push(`unknown ${route.unknown}`)
+  const parts = [`delivered ${number(route.delivered)}`]
+  if (route.skipped) parts.push(`skipped ${number(route.skipped)}`)
+  if (route.rejected) parts.push(`rejected ${number(route.rejected)}`)
+  if (route.failed) parts.push(`failed ${number(route.failed)}`)
+  if (route.notSent) parts.push(`not sent ${number(route.notSent)}`)
+  if (route.unknown) parts.push(`unknown ${number(route.unknown)}`)
   return parts.join(', ')
+}
+
+/** 12,345: counts in the summary are read by people. */
+function number(value: number): string {
+  return value.toLocaleString('en-US')
 }
 
 function inputText(summary: RunSummary): string {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server'
-import type { InterruptSource } from '../control'
+import { RunControl, type InterruptSource } from '../control'
 import { EXIT_INTERRUPTED, exitStatus } from '../errors'
 import { runSend, type RunSendOptions } from '../run-send'
 import { formatSummary } from '../summary'
@@ -64,6 +64,39 @@ async function run(sandboxOptions: SandboxOptions, options: Partial<RunSendOptio
   })
   return { summary, lines: readReport(report), notices: noticed, sandbox: box }
 }
+
+describe('RunControl', () => {
+  it('says what a signal does, and what each stop stops', () => {
+    const notices: string[] = []
+    const idle = new RunControl(1000, (text) => notices.push(text))
+    idle.interrupt('SIGTERM', 0)
+    expect(notices).toEqual(['SIGTERM: stopping (no batch in flight).'])
+    expect([idle.stop?.reason, idle.readingStopped, idle.sendingStopped, idle.aborted]).toEqual([
+      'interrupted',
+      true,
+      true,
+      false
+    ])
+    idle.interrupt('SIGTERM', 0)
+    expect(notices[1]).toBe('SIGTERM again: abandoning the requests in flight (their events are reported unknown)')
+    expect(idle.aborted).toBe(true)
+
+    const refused = new RunControl()
+    refused.halt('credentials-refused', 'refused')
+    refused.halt('interrupted', 'later')
+    // The first reason is the run's; the later signal still stops the reading.
+    expect([refused.stop?.reason, refused.readingStopped, refused.sendingStopped]).toEqual([
+      'credentials-refused',
+      true,
+      true
+    ])
+
+    const input = new RunControl()
+    input.halt('input-failed', 'cut short')
+    // What was read before the failure is still sent.
+    expect([input.stop?.reason, input.readingStopped, input.sendingStopped]).toEqual(['input-failed', true, false])
+  })
+})
 
 describe('the first signal', () => {
   it('stops reading, lets the batches in flight finish and report, reports what was read but not sent, exit 130', async () => {
