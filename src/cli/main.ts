@@ -198,7 +198,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
       (value: string, previous: string[]) => [...previous, value],
       []
     )
-    .option('--fail-on-rejects', 'exit 1 when any event was rejected, failed after retries, or was not valid input')
+    .option('--fail-on-rejects', 'exit 1 when any event was rejected, failed after retries, was not valid input, or was not sent')
     .option(
       '--batch-size <n>',
       `events per batch handed to the destination (1–${MAX_BATCH_SIZE})`,

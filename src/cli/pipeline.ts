@@ -70,7 +70,6 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
   const batches: InputEvent[][] = context.subscriptions.map(() => [])
   const formats = new Set<InputFormat>()
   let fatal: { error: unknown } | undefined
-  let files = 0
   let gzipFiles = 0
   let last: { file: string; index: number } | undefined
 
@@ -135,7 +134,6 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
     for (const source of sources) {
       if (control.readingStopped || fatal) break
       opened++
-      files++
       const bytes = textBytes(counted(source.raw(), context.progress), source.name, () => void gzipFiles++)
       const chunks = readEventChunks(bytes, { file: source.name, onFormat: (format) => formats.add(format) })
       try {
@@ -169,7 +167,7 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
   if (fatal) throw fatal.error
   const stoppedEarly = control.readingStopped
   return {
-    files,
+    files: opened,
     gzipFiles,
     format: formats.size === 0 ? 'empty' : formats.size > 1 ? 'mixed' : [...formats][0],
     ...(stoppedEarly && last ? { readUpTo: last } : {}),
