@@ -121,7 +121,8 @@ than a Retry-After the server sent. What still fails is reported as failed, neve
 
 Report (--report): one JSON line per input event (two when two subscriptions matched it):
   {"file", "index": <line or element number in the file>, "messageId", "action", "preset", "status",
-   "outcome", "error", "attempts", "dropped": [values the destination left out, delivered events only]}
+   "outcome", "error", "attempts", and for delivered events "eventId" (what TikTok de-duplicates by:
+   a purchase's order ID, else the messageId) and "dropped" [values the destination left out]}
   outcome: delivered (status 200) | skipped (delivered by an earlier run, --resume) | rejected (4xx,
   not retried) | failed (still 408/429/5xx after the last retry, or when the run stopped) |
   not-sent (status 0: the run stopped first) | unknown (its request was abandoned) | unrouted
@@ -190,7 +191,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     )
     .option(
       '--report <file>',
-      'write one NDJSON line per input event: file, index, messageId, action, preset, status, outcome, error, attempts, dropped'
+      'write one NDJSON line per input event: file, index, messageId, action, preset, status, outcome, error, attempts, eventId, dropped'
     )
     .option(
       '--resume <report>',

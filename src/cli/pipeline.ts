@@ -310,7 +310,7 @@ function reportLine(
   status: number,
   error: string | null,
   attempts: number,
-  dropped?: string[]
+  delivery?: DeliveryFacts
 ): ReportLine {
   const route = subscription === null ? undefined : context.subscriptions[subscription]
   const line: ReportLine = {
@@ -325,18 +325,19 @@ function reportLine(
     attempts
   }
   if (item.messageIdGenerated) line.messageIdGenerated = true
-  if (dropped && dropped.length > 0) line.dropped = dropped
+  if (delivery?.eventId !== undefined) line.eventId = delivery.eventId
+  if (delivery && delivery.dropped.length > 0) line.dropped = delivery.dropped
   return line
 }
 
 function eventLine(item: InputEvent, entry: Settled, attempts: number, context: PipelineContext): Written {
   const outcome: Outcome = entry.abandoned ? 'unknown' : classifyStatus(entry.status)
-  const line = (error: string | null, dropped?: string[]): ReportLine =>
-    reportLine(item, entry.subscription, context, outcome, entry.status, error, attempts, dropped)
+  const line = (error: string | null, delivery?: DeliveryFacts): ReportLine =>
+    reportLine(item, entry.subscription, context, outcome, entry.status, error, attempts, delivery)
   if (outcome === 'delivered') {
     const { delivery } = entry
     return delivery
-      ? { line: line(null, delivery.dropped), delivery: { facts: delivery, locale: item.event.context?.locale } }
+      ? { line: line(null, delivery), delivery: { facts: delivery, locale: item.event.context?.locale } }
       : { line: line(null) }
   }
   const message = safeMessage(entry.message ?? `status ${entry.status}`, context.secrets)

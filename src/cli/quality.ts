@@ -12,6 +12,8 @@ import { toCountryCode } from '../destinations/tiktok-offline-conversions/identi
 
 /** What the runner keeps of one delivered event. */
 export interface DeliveryFacts {
+  /** The event_id TikTok received: what it de-duplicates by (the order ID of a purchase, else the messageId…). */
+  eventId?: string
   email: boolean
   phone: boolean
   externalId: boolean
@@ -63,6 +65,7 @@ export function deliveryFacts(sent: unknown, body: unknown): DeliveryFacts {
   const purchase = event.event === 'CompletePayment'
   const dropped = isObject(body) && Array.isArray(body.dropped) ? body.dropped.filter(isString) : []
   return {
+    ...(typeof event.event_id === 'string' ? { eventId: event.event_id } : {}),
     email: nonEmptyList(user.email),
     phone: nonEmptyList(user.phone),
     externalId: nonEmptyList(user.external_id),

@@ -47,6 +47,8 @@ export interface ReportLine {
   error: string | null
   /** Times it was sent in this run (0 when it never was). */
   attempts: number
+  /** Delivered: the event_id TikTok received, which it de-duplicates by (a purchase's order ID, else the messageId). */
+  eventId?: string
   /** Delivered, with values the destination left out, each as "field[position]: why" (never the value). */
   dropped?: string[]
 }

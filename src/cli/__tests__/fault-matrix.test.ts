@@ -13,7 +13,10 @@ import { EXIT_FAILURE, exitStatus } from '../errors'
 import type { ReportLine } from '../report'
 import { runSend, type RunSendOptions } from '../run-send'
 
-/** 40 deliverable Order Completed events: one preset, so requests are predictable. */
+/**
+ * 40 deliverable Order Completed events: one preset, so requests are predictable.
+ * No order ID, so each event's event_id is its messageId (the report's key).
+ */
 const EVENTS = Array.from({ length: 40 }, (_, i) =>
   JSON.stringify({
     type: 'track',
@@ -21,7 +24,7 @@ const EVENTS = Array.from({ length: 40 }, (_, i) =>
     messageId: `matrix-${i}`,
     timestamp: new Date(Date.now() - 3600_000).toISOString(),
     userId: `customer-${i}`,
-    properties: { order_id: `POS-${i}`, revenue: 10 + i, currency: 'USD' },
+    properties: { revenue: 10 + i, currency: 'USD' },
     context: { traits: { email: `buyer${i}@example.com`, phone: `+1 415 555 ${String(1000 + i)}` } }
   })
 )

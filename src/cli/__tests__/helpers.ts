@@ -33,11 +33,14 @@ export function purchase(id: string, extra: Record<string, unknown> = {}): Recor
     messageId: id,
     timestamp: anHourAgo(),
     userId: `customer-${id}`,
-    properties: { order_id: `POS-${id}`, revenue: 25, currency: 'USD' },
+    properties: { order_id: purchaseEventId(id), revenue: 25, currency: 'USD' },
     context: { traits: { email: `${id}@example.com`, phone: '+1 415 555 0134' } },
     ...extra
   }
 }
+
+/** The event_id TikTok receives for `purchase(id)`: the order ID, as the Complete Payment preset sends. */
+export const purchaseEventId = (id: string): string => `POS-${id}`
 
 export function ndjson(events: readonly unknown[]): string {
   return events.map((event) => JSON.stringify(event)).join('\n') + '\n'

@@ -1,15 +1,10 @@
 /**
- * Item 6: match quality, read from the destination's outcomes. The
- * destination's `dropped` notes and time-window refusals are its contract
- * (reasons.ts); until it emits them, the end-to-end test here uses a variant
- * of the destination whose multi-status adds them as the contract says.
+ * Item 6: match quality, read from the destination's outcomes: its `dropped`
+ * notes and time-window refusals (their texts: reasons.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MultiStatusResponse, type DestinationDefinition, type JSONLikeObject } from '@segment/actions-core'
-import definition from '../../destinations/tiktok-offline-conversions'
-import type { Settings } from '../../destinations/tiktok-offline-conversions/generated-types'
 import { DROP_REASONS, OUTSIDE_TIME_WINDOW, droppedNote } from '../../destinations/tiktok-offline-conversions/reasons'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
 import { QualityCollector, deliveryFacts, hints, localeCountry, type DeliveryFacts } from '../quality'
@@ -30,9 +25,6 @@ const facts = (overrides: Partial<DeliveryFacts> = {}): DeliveryFacts => ({
   ...overrides
 })
 const noCountry = (position: number): string => droppedNote('phone_numbers', position, DROP_REASONS.phoneWithoutCountry)
-
-type ErrorEntry = Extract<Parameters<MultiStatusResponse['setErrorResponseAtIndex']>[1], { errormessage: string }>
-type SuccessEntry = Extract<Parameters<MultiStatusResponse['setSuccessResponseAtIndex']>[1], { sent: unknown }>
 
 describe('deliveryFacts', () => {
   it('reads the identifiers, the event and the revenue from the TikTok event that was sent', () => {
@@ -164,54 +156,7 @@ describe('the summary shows it', () => {
   })
 })
 
-/**
- * The destination as its owner is making it: delivered events carry `dropped`
- * notes (here: phone numbers written without "+"), events older than 28 days
- * are refused with a message that starts with OUTSIDE_TIME_WINDOW.
- */
-function withContractDetails(base: DestinationDefinition<Settings>): DestinationDefinition<Settings> {
-  const actions: DestinationDefinition<Settings>['actions'] = {}
-  for (const [key, action] of Object.entries(base.actions)) {
-    const performBatch = action.performBatch
-    actions[key] = {
-      ...action,
-      performBatch: async (request, data) => {
-        const payloads = data.payload as Array<{ phone_numbers?: string[]; timestamp?: string }>
-        const old = payloads.map((payload) => Date.parse(payload.timestamp ?? '') < Date.now() - 28 * 86_400_000)
-        const original = (await performBatch?.(request, {
-          ...data,
-          payload: data.payload.filter((_: unknown, i: number) => !old[i])
-        })) as MultiStatusResponse
-        const sentResponses = original.getAllResponses().map((response) => response.value())
-        const result = new MultiStatusResponse()
-        let next = 0
-        payloads.forEach((payload, index) => {
-          if (old[index]) {
-            const refused: ErrorEntry = {
-              status: 400,
-              errortype: 'PAYLOAD_VALIDATION_FAILED',
-              errormessage: `${OUTSIDE_TIME_WINDOW}: TikTok takes events of the last 28 days`
-            }
-            result.setErrorResponseAtIndex(index, refused)
-            return
-          }
-          const entry = sentResponses[next++]
-          if (entry.status !== 200) return result.setErrorResponseAtIndex(index, entry as ErrorEntry)
-          const success = entry as SuccessEntry
-          const dropped = (payload.phone_numbers ?? []).flatMap((phone, position) =>
-            phone.trim().startsWith('+') ? [] : [noCountry(position)]
-          )
-          const body = { ...(success.body as JSONLikeObject), ...(dropped.length > 0 ? { dropped } : {}) }
-          result.setSuccessResponseAtIndex(index, { ...success, body })
-        })
-        return result
-      }
-    }
-  }
-  return { ...base, actions }
-}
-
-describe('send: match quality end to end (destination variant with the contract details)', () => {
+describe('send: match quality end to end, from the destination\'s own outcomes', () => {
   let dir: string
   let sandbox: Sandbox
   beforeAll(async () => {
@@ -242,13 +187,12 @@ describe('send: match quality end to end (destination variant with the contract 
       inputs: [input],
       sandboxUrl: sandbox.url,
       report,
-      progress: false,
-      definition: withContractDetails(definition)
+      progress: false
     })
     expect(summary.quality).toEqual({
       delivered: 4,
       email: { count: 4, share: 1 },
-      // The two local numbers are left out (today's destination cannot read them either).
+      // The two local numbers are left out: no country code and no Default Phone Country.
       phone: { count: 2, share: 0.5 },
       externalId: { count: 4, share: 1 },
       ttclid: { count: 1, share: 0.25 },

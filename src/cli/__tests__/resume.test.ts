@@ -116,7 +116,7 @@ describe('send --resume', () => {
     const first = await run({ report: join(dir, 'r1.ndjson'), interrupts: interruptAfter(500) })
     expect(exitStatus(first, false)).toBe(EXIT_INTERRUPTED)
     const r1 = readReport(join(dir, 'r1.ndjson'))
-    const delivered1 = r1.filter((line) => line.outcome === 'delivered').map((line) => line.messageId)
+    const delivered1 = r1.filter((line) => line.outcome === 'delivered').map((line) => line.eventId)
     // No event the sandbox accepted is missing from the report, and the report claims no more.
     expect(new Set(delivered1)).toEqual(new Set(Object.keys(Object.fromEntries(sandbox.eventIdCounts()))))
     expect(first.notSent).toBe(r1.filter((line) => line.outcome === 'not-sent').length)

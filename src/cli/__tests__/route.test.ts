@@ -206,7 +206,8 @@ describe('Router against the sandbox', () => {
     ...extra
   })
   /** A delivered event: email, phone and external ID sent; a purchase (with its revenue) or not. */
-  const delivered = (purchase: boolean): DeliveryFacts => ({
+  const delivered = (eventId: string, purchase: boolean): DeliveryFacts => ({
+    eventId,
     email: true,
     phone: true,
     externalId: true,
@@ -238,13 +239,13 @@ describe('Router against the sandbox', () => {
       event('m4', 'Order Completed', { properties: { revenue: 5 } })
     ])
     expect(routing).toEqual([
-      [{ subscription: names.indexOf('Complete Payment'), status: 200, message: null, delivery: delivered(true) }],
+      [{ subscription: names.indexOf('Complete Payment'), status: 200, message: null, delivery: delivered('m1', true) }],
       [
         {
           subscription: names.indexOf('Complete Registration'),
           status: 200,
           message: null,
-          delivery: delivered(false)
+          delivery: delivered('m2', false)
         }
       ],
       [],
@@ -252,7 +253,7 @@ describe('Router against the sandbox', () => {
         {
           subscription: names.indexOf('Complete Payment'),
           status: 400,
-          message: "The root value is missing the required field 'currency'."
+          message: 'currency: required when value is given; TikTok reports a value only with its ISO 4217 currency code'
         }
       ]
     ])
@@ -266,7 +267,7 @@ describe('Router against the sandbox', () => {
   it('runs only the given subscription', async () => {
     const router = new Router(definition, presetSubscriptions(definition), settings, {}, redirect())
     const routing = await router.run([event('m1', 'Order Completed'), event('m2', 'Signed Up')], 0)
-    expect(routing).toEqual([[{ subscription: 0, status: 200, message: null, delivery: delivered(true) }], []])
+    expect(routing).toEqual([[{ subscription: 0, status: 200, message: null, delivery: delivered('m1', true) }], []])
     expect(sandbox.acceptedCount('m2')).toBe(0)
   })
 
@@ -288,8 +289,8 @@ describe('Router against the sandbox', () => {
     const router = new Router(definition, subscriptions, settings, {}, redirect())
     expect(await router.run([event('m1', 'Order Completed')])).toEqual([
       [
-        { subscription: 0, status: 200, message: null, delivery: delivered(true) },
-        { subscription: 1, status: 200, message: null, delivery: { ...delivered(false), phone: false } }
+        { subscription: 0, status: 200, message: null, delivery: delivered('m1', true) },
+        { subscription: 1, status: 200, message: null, delivery: { ...delivered('m1', false), phone: false } }
       ]
     ])
     expect(sandbox.acceptedCount('m1')).toBe(2)

@@ -19,7 +19,7 @@ const EXPECTED_PROBLEMS: Record<number, Pick<ReportLine, 'outcome' | 'status' | 
     status: 400,
     preset: 'Submit Form',
     error:
-      'No identifier: at least one of email_addresses, phone_numbers or external_ids must hold a usable value (phone numbers that cannot be read as E.164 are dropped)'
+      'email_addresses, phone_numbers: no usable email address or phone number; TikTok matches offline events by email or phone only, so an external ID alone cannot be matched'
   },
   27: {
     outcome: 'rejected',
@@ -31,14 +31,14 @@ const EXPECTED_PROBLEMS: Record<number, Pick<ReportLine, 'outcome' | 'status' | 
     outcome: 'rejected',
     status: 400,
     preset: 'Contact',
-    error: 'timestamp: must be an ISO 8601 date or a Unix time in seconds or milliseconds'
+    error: 'timestamp: must be an ISO 8601 date (UTC when it has no offset) or a Unix time in seconds or milliseconds'
   },
   42: { outcome: 'input-error', status: 400, preset: null, error: 'input: not valid JSON' },
   49: {
     outcome: 'rejected',
     status: 400,
     preset: 'Complete Payment',
-    error: "The root value is missing the required field 'currency'."
+    error: 'currency: required when value is given; TikTok reports a value only with its ISO 4217 currency code'
   },
   57: { outcome: 'unrouted', status: 0, preset: null, error: 'not routed: no subscription matches this event' }
 }
@@ -77,13 +77,19 @@ describe('send: the sample file against a running sandbox', () => {
       if (line.outcome === 'delivered') {
         expect(line).toMatchObject({ status: 200, error: null, attempts: 1 })
         expect(line.action).toMatch(/^track(Non)?PaymentOfflineConversion$/)
-        expect(sandbox.acceptedCount(line.messageId ?? '')).toBe(1)
+        expect(sandbox.acceptedCount(line.eventId ?? '')).toBe(1)
       } else {
         problems[line.index] = { outcome: line.outcome, status: line.status, preset: line.preset, error: line.error }
         if (line.messageId) expect(sandbox.acceptedCount(line.messageId)).toBe(0)
       }
     }
     expect(problems).toEqual(EXPECTED_PROBLEMS)
+    // US numbers written without +1 (no Default Phone Country): left out of the event and said so, by position.
+    const noCountry = ['phone_numbers[0]: no country code and no Default Phone Country']
+    const withDropped = lines.filter((line) => line.dropped).sort((a, b) => a.index - b.index)
+    expect(withDropped.map((line) => [line.index, line.dropped])).toEqual(
+      [2, 5, 6, 16, 21, 30, 33, 36, 56].map((index) => [index, noCountry])
+    )
 
     const stats = sandbox.stats()
     expect(stats).toMatchObject({

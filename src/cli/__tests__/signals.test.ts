@@ -14,6 +14,7 @@ import {
   countOutcomes,
   ndjson,
   purchase,
+  purchaseEventId,
   readReport,
   startCli,
   startSandboxProcess,
@@ -61,7 +62,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s during a run, then --resume', 
     expect(summary.stopped).toMatchObject({ reason: 'interrupted', message: `interrupted by ${signal}` })
     const lines = readReport(r1)
     const accepted = await box.eventIds()
-    const delivered = lines.filter((line) => line.outcome === 'delivered').map((line) => line.messageId)
+    const delivered = lines.filter((line) => line.outcome === 'delivered').map((line) => line.eventId)
     // No event the sandbox accepted is missing from the report; none is claimed that it did not accept.
     expect(new Set(delivered)).toEqual(new Set(Object.keys(accepted)))
     expect(Object.values(accepted).every((count) => count === 1)).toBe(true)
@@ -83,7 +84,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s during a run, then --resume', 
     })
     expect(resumed.stopped).toBeUndefined()
     const everything = await box.eventIds()
-    expect(Object.keys(everything).sort()).toEqual(EVENTS.map((event) => String(event.messageId)).sort())
+    expect(Object.keys(everything).sort()).toEqual(EVENTS.map((event) => purchaseEventId(String(event.messageId))).sort())
     expect(Object.values(everything).every((count) => count === 1)).toBe(true)
   })
 })

@@ -13,7 +13,7 @@ import { SNIFF_BYTES, Utf8Check, notUtf8 } from '../encoding'
 import { EXIT_USAGE, InputOutputError, exitStatus } from '../errors'
 import { runSend, type RunSendOptions } from '../run-send'
 import { isGzip, resolveSources } from '../sources'
-import { countOutcomes, ndjson, purchase, readReport } from './helpers'
+import { countOutcomes, ndjson, purchase, purchaseEventId, readReport } from './helpers'
 
 let dir: string
 let sandbox: Sandbox
@@ -35,7 +35,7 @@ function archive(name: string): { root: string; ids: string[] } {
   const ids: string[] = []
   const hour = (day: string, file: string, count: number, gzip: boolean): void => {
     const events = Array.from({ length: count }, (_, i) => purchase(`${day}-${file}-${i}`))
-    ids.push(...events.map((event) => String(event.messageId)))
+    ids.push(...events.map((event) => purchaseEventId(String(event.messageId))))
     const text = ndjson(events)
     mkdirSync(join(root, day), { recursive: true })
     writeFileSync(join(root, day, file), gzip ? gzipSync(text) : text)

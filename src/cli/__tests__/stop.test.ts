@@ -118,7 +118,7 @@ describe('the first signal', () => {
     expect(summary).toMatchObject({ delivered: 200, unknown: 0, failed: 0 })
     expect(summary.notSent).toBe(summary.eventsRead - 200)
     expect(countOutcomes(lines)).toEqual({ delivered: 200, 'not-sent': summary.notSent })
-    expect(new Set(lines.filter((line) => line.outcome === 'delivered').map((line) => line.messageId))).toEqual(
+    expect(new Set(lines.filter((line) => line.outcome === 'delivered').map((line) => line.eventId))).toEqual(
       new Set(box.eventIdCounts().keys())
     )
     for (const line of lines.filter((line) => line.outcome === 'not-sent')) {
