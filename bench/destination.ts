@@ -2,7 +2,8 @@ import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../src/destinations/tiktok-offline-conversions'
 import type { Settings } from '../src/destinations/tiktok-offline-conversions/generated-types'
 import { presets } from '../src/destinations/tiktok-offline-conversions/presets'
-import { API_BASE_URL_ENV, MAX_EVENTS_PER_REQUEST } from '../src/destinations/tiktok-offline-conversions/tiktok/constants'
+import { MAX_EVENTS_PER_REQUEST } from '../src/destinations/tiktok-offline-conversions/tiktok/constants'
+import { pointAt } from './target'
 import { orderCompleted } from './events'
 import { startStub } from './stub'
 
@@ -46,8 +47,7 @@ type Run = (destination: Destination<Settings>, settings: ReturnType<typeof dest
 
 async function measure(path: string, events: SegmentEvent[], latencyMs: number, run: Run): Promise<PathFigures> {
   const stub = await startStub(latencyMs)
-  process.env[API_BASE_URL_ENV] = stub.url
-  const destination = new Destination<Settings>(definition)
+  const destination = new Destination<Settings>(pointAt(definition, stub.url))
   const started = process.hrtime.bigint()
   const ok = await run(destination, destinationSettings())
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
