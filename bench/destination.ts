@@ -21,7 +21,8 @@ export interface PathFigures {
 
 const completePayment = presets.find((p) => p.name === 'Complete Payment')
 
-function destinationSettings() {
+/** Settings with one subscription, as Segment makes it from the Complete Payment preset, batching on. */
+export function completePaymentSettings() {
   if (!completePayment || !('subscribe' in completePayment)) throw new Error('no Complete Payment preset')
   return {
     accessToken: 'bench-token',
@@ -43,13 +44,13 @@ function delivered(results: { multistatus?: { status: number }[] }[]): number {
   return count
 }
 
-type Run = (destination: Destination<Settings>, settings: ReturnType<typeof destinationSettings>) => Promise<number>
+type Run = (destination: Destination<Settings>, settings: ReturnType<typeof completePaymentSettings>) => Promise<number>
 
 async function measure(path: string, events: SegmentEvent[], latencyMs: number, run: Run): Promise<PathFigures> {
   const stub = await startStub(latencyMs)
   const destination = new Destination<Settings>(pointAt(definition, stub.url))
   const started = process.hrtime.bigint()
-  const ok = await run(destination, destinationSettings())
+  const ok = await run(destination, completePaymentSettings())
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   await stub.close()
   return {
