@@ -2,7 +2,8 @@ import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../src/destinations/tiktok-offline-conversions'
 import type { Settings } from '../src/destinations/tiktok-offline-conversions/generated-types'
 import { presets } from '../src/destinations/tiktok-offline-conversions/presets'
-import { API_BASE_URL_ENV, MAX_EVENTS_PER_REQUEST } from '../src/destinations/tiktok-offline-conversions/tiktok/constants'
+import { MAX_EVENTS_PER_REQUEST } from '../src/destinations/tiktok-offline-conversions/tiktok/constants'
+import { pointAt } from './target'
 import { orderCompleted } from './events'
 import { startStub } from './stub'
 
@@ -20,7 +21,8 @@ export interface PathFigures {
 
 const completePayment = presets.find((p) => p.name === 'Complete Payment')
 
-function destinationSettings() {
+/** Settings with one subscription, as Segment makes it from the Complete Payment preset, batching on. */
+export function completePaymentSettings() {
   if (!completePayment || !('subscribe' in completePayment)) throw new Error('no Complete Payment preset')
   return {
     accessToken: 'bench-token',
@@ -42,14 +44,13 @@ function delivered(results: { multistatus?: { status: number }[] }[]): number {
   return count
 }
 
-type Run = (destination: Destination<Settings>, settings: ReturnType<typeof destinationSettings>) => Promise<number>
+type Run = (destination: Destination<Settings>, settings: ReturnType<typeof completePaymentSettings>) => Promise<number>
 
 async function measure(path: string, events: SegmentEvent[], latencyMs: number, run: Run): Promise<PathFigures> {
   const stub = await startStub(latencyMs)
-  process.env[API_BASE_URL_ENV] = stub.url
-  const destination = new Destination<Settings>(definition)
+  const destination = new Destination<Settings>(pointAt(definition, stub.url))
   const started = process.hrtime.bigint()
-  const ok = await run(destination, destinationSettings())
+  const ok = await run(destination, completePaymentSettings())
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   await stub.close()
   return {

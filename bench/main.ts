@@ -1,13 +1,14 @@
 /**
- * npm run bench [-- --overhead-events N] [--rounds N] [--events N] [--latency-ms MS] [--runner-events N] [--memory-events N] [--only a,b]
- * Sections: overhead, destination, runner, faults, memory, each in a fresh process.
+ * npm run bench [-- --overhead-events N] [--rounds N] [--events N] [--latency-ms MS] [--runner-events N]
+ *               [--backfill-events N] [--resume-events N] [--interruptions N] [--only a,b]
+ * Sections: overhead, destination, runner, faults, backfill, resume, each in a fresh process.
  * Prints a table and one JSON line per section. Figures, not assertions: see README.
  */
 import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import { benchDestination } from './destination'
 import { benchOverhead } from './overhead'
-import { benchRunner, type RunnerFigures } from './runner'
+import { benchBackfill, benchResume, benchRunner, type RunnerFigures } from './runner'
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`)
@@ -32,7 +33,7 @@ function printRunner(section: string, title: string, figures: RunnerFigures): vo
   console.log(JSON.stringify({ bench: section, machine: machine(), ...figures }))
 }
 
-const SECTIONS = ['overhead', 'destination', 'runner', 'faults', 'memory']
+const SECTIONS = ['overhead', 'destination', 'runner', 'faults', 'backfill', 'resume']
 
 /** Each section in a process of its own, so one section's memory does not show in the next one's figures. */
 function runSectionsApart(sections: string[]): void {
@@ -79,7 +80,11 @@ async function main(): Promise<void> {
   }
   const runnerEvents = option('runner-events', 100_000)
   if (wanted('runner')) {
-    printRunner('runner', `${runnerEvents} events from a file, runner → sandbox (own process)`, await benchRunner(runnerEvents))
+    printRunner(
+      'runner',
+      `${runnerEvents} events from a file, runner → sandbox (own process)`,
+      await benchRunner(runnerEvents)
+    )
   }
   if (wanted('faults')) {
     printRunner(
@@ -88,9 +93,34 @@ async function main(): Promise<void> {
       await benchRunner(runnerEvents, MIXED_FAULTS)
     )
   }
-  if (wanted('memory')) {
-    const memoryEvents = option('memory-events', 1_000_000)
-    printRunner('memory', `${memoryEvents} events: memory stays flat`, await benchRunner(memoryEvents))
+  if (wanted('backfill')) {
+    const events = option('backfill-events', 1_000_000)
+    console.log(
+      `\n# backfill: ${events} events in 10 gzip files (an archive folder), the CLI → sandbox, each in its own process`
+    )
+    const { rssByTenthMb, ...row } = await benchBackfill(events)
+    console.table([row])
+    console.log(`CLI RSS (MB) at each tenth of the run: ${rssByTenthMb.join(' ')}`)
+    console.log(JSON.stringify({ bench: 'backfill', machine: machine(), ...row, rssByTenthMb }))
+  }
+  if (wanted('resume')) {
+    const events = option('resume-events', 100_000)
+    const interruptions = option('interruptions', 5)
+    console.log(`\n# resume: ${events} events, SIGINT at ${interruptions} random moments, --resume after each`)
+    const figures = await benchResume(events, interruptions)
+    console.table([
+      {
+        events: figures.events,
+        interruptions: figures.interruptions,
+        uniqueAccepted: figures.uniqueAccepted,
+        duplicates: figures.duplicates,
+        everyEventOnce: figures.everyEventOnce
+      }
+    ])
+    console.log(
+      `interrupted after ${figures.interruptedAt.join(', ')} accepted; exit statuses ${figures.exitCodes.join(' ')}; skipped by each resume: ${figures.skipped.join(', ')}`
+    )
+    console.log(JSON.stringify({ bench: 'resume', machine: machine(), ...figures }))
   }
 }
 

@@ -2,8 +2,8 @@ import { Destination } from '@segment/actions-core'
 import type { DestinationDefinition, SegmentEvent } from '@segment/actions-core'
 import definition from '../src/destinations/tiktok-offline-conversions'
 import type { Settings } from '../src/destinations/tiktok-offline-conversions/generated-types'
-import { presets } from '../src/destinations/tiktok-offline-conversions/presets'
 import { MAX_EVENTS_PER_REQUEST } from '../src/destinations/tiktok-offline-conversions/tiktok/constants'
+import { completePaymentSettings } from './destination'
 import { orderCompleted } from './events'
 import { startStub } from './stub'
 import { pointAt } from './target'
@@ -35,26 +35,11 @@ function noOpDefinition(): DestinationDefinition<Settings> {
   return { ...definition, actions }
 }
 
-const completePayment = presets.find((p) => p.name === 'Complete Payment')
-
-function settings() {
-  if (!completePayment || !('subscribe' in completePayment)) throw new Error('no Complete Payment preset')
-  return {
-    accessToken: 'bench-token',
-    eventSetID: 'bench-event-set',
-    subscription: {
-      partnerAction: completePayment.partnerAction,
-      subscribe: completePayment.subscribe,
-      mapping: { ...completePayment.mapping, enable_batching: true }
-    }
-  }
-}
-
 /** Events/s of one pass of `events` through `destination.onBatch`, 1,000 at a time, as Segment drives it. */
 async function eventsPerSecond(destination: Destination<Settings>, events: SegmentEvent[]): Promise<number> {
   const started = process.hrtime.bigint()
   for (let start = 0; start < events.length; start += MAX_EVENTS_PER_REQUEST) {
-    await destination.onBatch(events.slice(start, start + MAX_EVENTS_PER_REQUEST), settings())
+    await destination.onBatch(events.slice(start, start + MAX_EVENTS_PER_REQUEST), completePaymentSettings())
     destination.responses.length = 0
   }
   return events.length / (Number(process.hrtime.bigint() - started) / 1e9)

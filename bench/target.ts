@@ -1,8 +1,7 @@
 import type { DestinationDefinition } from '@segment/actions-core'
-import { API_BASE_URL_ENV } from '../src/destinations/tiktok-offline-conversions/tiktok/constants'
+import { redirectDefinition } from '../src/cli/redirect'
 
-/** The destination, sending to `url` instead of TikTok. */
+/** The destination, sending to `url` instead of TikTok: its request client wrapped, as the runner does. */
 export function pointAt<Settings>(definition: DestinationDefinition<Settings>, url: string): DestinationDefinition<Settings> {
-  process.env[API_BASE_URL_ENV] = url
-  return definition
+  return redirectDefinition(definition, { baseUrl: url })
 }

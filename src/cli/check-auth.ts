@@ -1,11 +1,13 @@
 /**
- * `check-auth`: the destination's own testAuthentication (Segment runs it when
- * settings are saved), with the given credentials. It records no conversion.
+ * The credentials check: the destination's own authentication test (what
+ * Segment runs when settings are saved; it records no conversion). `send` runs
+ * it before its first batch; `check-auth` runs only it.
  */
-import { Destination } from '@segment/actions-core'
 import definition from '../destinations/tiktok-offline-conversions'
-import { redactSecrets } from '../destinations/tiktok-offline-conversions/privacy'
+import { redactPersonalData, redactSecrets } from '../destinations/tiktok-offline-conversions/privacy'
 import { UsageError, errorMessage } from './errors'
+import { backoffDelayMs, isRetryableStatus, realSleep, type RetryPolicy, type Sleep } from './retry'
+import { Router } from './route'
 import { openTarget } from './target'
 
 export interface CheckAuthOptions {
@@ -14,9 +16,53 @@ export interface CheckAuthOptions {
   defaultPhoneCountry?: string
   /** Check against a sandbox running there instead of TikTok. */
   sandboxUrl?: string
+  /** Check against another host that speaks TikTok's API. */
+  apiUrl?: string
 }
 
 export type CheckAuthResult = { ok: true; target: string } | { ok: false; target: string; message: string }
+
+/**
+ * accepted; refused (the target answered, and said no: a 4xx, TikTok's
+ * 401-class codes); failed (no answer, or 5xx / 429 after the retries).
+ */
+export type CredentialsVerdict = { ok: true } | { ok: false; verdict: 'refused' | 'failed'; message: string }
+
+export interface VerifyRetries {
+  policy: RetryPolicy
+  sleep?: Sleep
+  random?: () => number
+  /** Stops retrying (a Ctrl-C during the check). */
+  stop?: AbortSignal
+}
+
+/** Runs the check through `router` (so its request goes where the run's requests go, and is counted). */
+export async function verifyCredentials(
+  router: Router,
+  secrets: readonly string[],
+  retries?: VerifyRetries
+): Promise<CredentialsVerdict> {
+  for (let retry = 1; ; retry++) {
+    try {
+      await router.testAuthentication()
+      return { ok: true }
+    } catch (error) {
+      const status = statusOf(error)
+      const message = redactSecrets(redactPersonalData(errorMessage(error)), secrets)
+      if (status !== undefined && !isRetryableStatus(status)) return { ok: false, verdict: 'refused', message }
+      if (!retries || retry > retries.policy.maxRetries || retries.stop?.aborted) {
+        return { ok: false, verdict: 'failed', message }
+      }
+      await (retries.sleep ?? realSleep)(backoffDelayMs(retry, retries.policy, retries.random), retries.stop)
+    }
+  }
+}
+
+/** The HTTP-like status actions-core's errors carry (InvalidAuthenticationError: 401; IntegrationError: its own). */
+function statusOf(error: unknown): number | undefined {
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined
+  return typeof status === 'number' ? status : undefined
+}
 
 export async function runCheckAuth(options: CheckAuthOptions): Promise<CheckAuthResult> {
   if (options.sandboxUrl === undefined && (!options.accessToken || !options.eventSetId)) {
@@ -27,7 +73,8 @@ export async function runCheckAuth(options: CheckAuthOptions): Promise<CheckAuth
   const target = await openTarget({
     accessToken: options.accessToken,
     eventSetId: options.eventSetId,
-    sandboxUrl: options.sandboxUrl
+    sandboxUrl: options.sandboxUrl,
+    apiUrl: options.apiUrl
   })
   try {
     const settings = {
@@ -35,10 +82,9 @@ export async function runCheckAuth(options: CheckAuthOptions): Promise<CheckAuth
       eventSetID: target.eventSetId,
       ...(options.defaultPhoneCountry ? { defaultPhoneCountry: options.defaultPhoneCountry } : {})
     }
-    await new Destination(definition).testAuthentication(settings)
-    return { ok: true, target: target.url }
-  } catch (error) {
-    return { ok: false, target: target.url, message: redactSecrets(errorMessage(error), [target.accessToken]) }
+    const router = new Router(definition, [], settings, {}, { baseUrl: target.url })
+    const verdict = await verifyCredentials(router, [target.accessToken])
+    return verdict.ok ? { ok: true, target: target.url } : { ok: false, target: target.url, message: verdict.message }
   } finally {
     await target.close()
   }

@@ -4,4 +4,4 @@ export { runCheckAuth, type CheckAuthOptions, type CheckAuthResult } from './che
 export { runCli, type CliIO } from './main'
 export { formatSummary } from './summary'
 export type { ReportLine, Outcome } from './report'
-export { UsageError, InputOutputError, EXIT_OK, EXIT_REJECTS, EXIT_USAGE } from './errors'
+export { UsageError, InputOutputError, EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED, exitStatus } from './errors'

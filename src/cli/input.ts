@@ -3,10 +3,14 @@
  * array of events, told apart by the first non-space character (`[` = array).
  * Every line or element becomes one item, in input order: an event ready for
  * actions-core, or an input error saying why it cannot be one. Nothing is dropped.
+ * The text must be UTF-8: bytes that are not stop the reading with an error
+ * naming the line, after the lines before it.
  */
 import { createHash } from 'node:crypto'
 import { StringDecoder } from 'node:string_decoder'
 import type { SegmentEvent } from '@segment/actions-core'
+import { Utf8Check, invalidByteText, wideEncoding } from './encoding'
+import { InputOutputError } from './errors'
 import { JsonArraySplitter, type ArrayPiece } from './json-array'
 
 /** The largest line or array element read (characters); Segment's own limit is 32 KB per event. */
@@ -16,6 +20,8 @@ export type InputFormat = 'ndjson' | 'json-array'
 
 export interface InputEvent {
   kind: 'event'
+  /** The file it was read from (as named on the command line), or "stdin". */
+  file: string
   /** Line number (NDJSON) or element number (JSON array), from 1. */
   index: number
   event: SegmentEvent
@@ -26,6 +32,7 @@ export interface InputEvent {
 
 export interface InputError {
   kind: 'invalid'
+  file: string
   index: number
   /** The event's messageId when it could be read. */
   messageId: string | null
@@ -35,6 +42,8 @@ export interface InputError {
 export type InputItem = InputEvent | InputError
 
 export interface ReadEventsOptions {
+  /** The name of what is read, put in every item and error message (default "stdin"). */
+  file?: string
   maxEventChars?: number
   /** Called with the size of every chunk read (bytes), for progress. */
   onBytes?: (bytes: number) => void
@@ -45,15 +54,31 @@ export interface ReadEventsOptions {
 /** Prefix of generated messageIds. */
 export const GENERATED_MESSAGE_ID_PREFIX = 'runner-'
 
+/** Every item, one at a time. */
 export async function* readEvents(
   source: AsyncIterable<Buffer | string>,
   options: ReadEventsOptions = {}
 ): AsyncGenerator<InputItem> {
+  for await (const items of readEventChunks(source, options)) yield* items
+}
+
+/**
+ * The items of each chunk read, together: a run of millions of events awaits
+ * once per chunk rather than once per event. Chunks that complete no item are
+ * not yielded.
+ */
+export async function* readEventChunks(
+  source: AsyncIterable<Buffer | string>,
+  options: ReadEventsOptions = {}
+): AsyncGenerator<InputItem[]> {
   const maxChars = options.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS
+  const file = options.file ?? 'stdin'
   const decoder = new StringDecoder('utf8')
+  const utf8 = new Utf8Check()
   let splitter: Splitter | undefined
   let pending = ''
   let first = true
+  let bytesRead = 0
 
   const feed = (text: string): InputItem[] => {
     if (splitter) return splitter.push(text)
@@ -67,24 +92,49 @@ export async function* readEvents(
     }
     const format: InputFormat = pending[start] === '[' ? 'json-array' : 'ndjson'
     options.onFormat?.(format)
-    splitter = format === 'json-array' ? new ArraySource(maxChars) : new NdjsonSource(maxChars)
+    splitter = format === 'json-array' ? new ArraySource(file, maxChars) : new NdjsonSource(file, maxChars)
     const buffered = pending
     pending = ''
     return splitter.push(buffered)
   }
+  const where = (): string => splitter?.position() ?? `line ${pending.split('\n').length}`
 
   for await (const chunk of source) {
     options.onBytes?.(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length)
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk)
-    yield* feed(text)
+    if (typeof chunk === 'string') {
+      yield* some(feed(chunk))
+      continue
+    }
+    if (bytesRead === 0) {
+      const wide = wideEncoding(chunk)
+      if (wide) throw new InputOutputError(`${file}: ${wide}`)
+    }
+    const bad = utf8.push(chunk)
+    if (bad >= 0) {
+      // The lines before the bad byte are good events; the error names the line it is on.
+      yield* some(feed(decoder.write(chunk.subarray(0, bad))))
+      throw new InputOutputError(`${file}: ${where()} is not UTF-8 text: ${invalidByteText(chunk, bad, bytesRead)}`)
+    }
+    bytesRead += chunk.length
+    yield* some(feed(decoder.write(chunk)))
   }
-  yield* feed(decoder.end())
-  if (splitter) yield* splitter.end()
+  if (utf8.cutShort) {
+    throw new InputOutputError(`${file}: ${where()} is not UTF-8 text: the file ends in the middle of a character`)
+  }
+  yield* some(feed(decoder.end()))
+  if (splitter) yield* some(splitter.end())
+}
+
+/** `items` as the one chunk to yield, or nothing when it is empty. */
+function some(items: InputItem[]): InputItem[][] {
+  return items.length > 0 ? [items] : []
 }
 
 interface Splitter {
   push(text: string): InputItem[]
   end(): InputItem[]
+  /** Where the reading is, for a message: "line 12" or "element 3". */
+  position(): string
 }
 
 /** NDJSON: one event per line; blank lines are skipped (but counted for line numbers). */
@@ -94,7 +144,14 @@ class NdjsonSource implements Splitter {
   private length = 0
   private oversized = false
 
-  constructor(private readonly maxChars: number) {}
+  constructor(
+    private readonly file: string,
+    private readonly maxChars: number
+  ) {}
+
+  position(): string {
+    return `line ${this.line}`
+  }
 
   push(text: string): InputItem[] {
     const items: InputItem[] = []
@@ -132,9 +189,9 @@ class NdjsonSource implements Splitter {
     this.parts = []
     this.length = 0
     this.oversized = false
-    if (oversized) return invalid(index, `event larger than ${this.maxChars} characters`)
+    if (oversized) return invalid(this.file, index, `event larger than ${this.maxChars} characters`)
     if (text.trim() === '') return undefined
-    return toInputItem(text, index)
+    return toInputItem(text, index, this.file)
   }
 }
 
@@ -142,8 +199,15 @@ class ArraySource implements Splitter {
   private splitter: JsonArraySplitter
   private element = 0
 
-  constructor(maxChars: number) {
+  constructor(
+    private readonly file: string,
+    maxChars: number
+  ) {
     this.splitter = new JsonArraySplitter(maxChars)
+  }
+
+  position(): string {
+    return `element ${this.element + 1}`
   }
 
   push(text: string): InputItem[] {
@@ -162,12 +226,12 @@ class ArraySource implements Splitter {
 
   private toItem(piece: ArrayPiece): InputItem {
     const index = ++this.element
-    return piece.kind === 'error' ? invalid(index, piece.message) : toInputItem(piece.text, index)
+    return piece.kind === 'error' ? invalid(this.file, index, piece.message) : toInputItem(piece.text, index, this.file)
   }
 }
 
-function invalid(index: number, message: string, messageId: string | null = null): InputError {
-  return { kind: 'invalid', index, messageId, message }
+function invalid(file: string, index: number, message: string, messageId: string | null = null): InputError {
+  return { kind: 'invalid', file, index, messageId, message }
 }
 
 /**
@@ -175,37 +239,40 @@ function invalid(index: number, message: string, messageId: string | null = null
  * actions-core throws (TypeError) on `context: null` or `context.personas: null`,
  * failing the whole batch, so such events are stopped here.
  */
-export function toInputItem(text: string, index: number): InputItem {
+export function toInputItem(text: string, index: number, file = 'stdin'): InputItem {
+  const invalidItem = (message: string, messageId: string | null = null): InputError =>
+    invalid(file, index, message, messageId)
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch {
-    return invalid(index, 'not valid JSON', messageIdIn(text))
+    return invalidItem('not valid JSON', messageIdIn(text))
   }
-  if (!isObject(value)) return invalid(index, `not a JSON object (got ${describe(value)})`)
+  if (!isObject(value)) return invalidItem(`not a JSON object (got ${describe(value)})`)
 
   const rawId = value.messageId
   if (rawId !== undefined && rawId !== null && typeof rawId !== 'string') {
-    return invalid(index, `messageId: must be a string (got ${describe(rawId)})`)
+    return invalidItem(`messageId: must be a string (got ${describe(rawId)})`)
   }
   const knownId = typeof rawId === 'string' && rawId.trim() !== '' ? rawId : null
 
   if (typeof value.type !== 'string' || value.type.trim() === '') {
-    return invalid(index, 'type: missing; every Segment event has a type (track, identify, page, …)', knownId)
+    return invalidItem('type: missing; every Segment event has a type (track, identify, page, …)', knownId)
   }
   if ('context' in value && value.context !== undefined) {
     if (!isObject(value.context)) {
-      return invalid(index, `context: must be an object when present (got ${describe(value.context)})`, knownId)
+      return invalidItem(`context: must be an object when present (got ${describe(value.context)})`, knownId)
     }
     const personas = value.context.personas
     if (personas !== undefined && !isObject(personas)) {
-      return invalid(index, `context.personas: must be an object when present (got ${describe(personas)})`, knownId)
+      return invalidItem(`context.personas: must be an object when present (got ${describe(personas)})`, knownId)
     }
   }
 
   if (knownId !== null) {
     return {
       kind: 'event',
+      file,
       index,
       event: value as unknown as SegmentEvent,
       messageId: knownId,
@@ -214,7 +281,7 @@ export function toInputItem(text: string, index: number): InputItem {
   }
   const messageId = generatedMessageId(text)
   value.messageId = messageId
-  return { kind: 'event', index, event: value as unknown as SegmentEvent, messageId, messageIdGenerated: true }
+  return { kind: 'event', file, index, event: value as unknown as SegmentEvent, messageId, messageIdGenerated: true }
 }
 
 /**

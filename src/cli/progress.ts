@@ -1,45 +1,101 @@
 /**
- * A progress bar on stderr (only when it is a terminal): bytes read of the
- * input file, which is known without reading the file twice, and the events
- * settled so far. Reading stdin, the size is unknown: only counts are shown.
+ * A progress bar on stderr (main shows it only when stderr is a terminal):
+ * the target from the first frame, bytes read of the input files (known
+ * without reading them twice; compressed bytes for gzip files), and live
+ * counts of delivered, rejected and failed events, so that a run where every
+ * request is refused looks like one from its first batch. Reading stdin, the
+ * size is unknown: counts only.
  */
 import { SingleBar } from 'cli-progress'
+import type { LiveCounts } from './summary'
 
 export interface Progress {
   /** Bytes read of the input. */
   read(bytes: number): void
-  /** Events whose outcome is known. */
-  settled(events: number): void
+  /** The counts after a batch settled. */
+  update(counts: LiveCounts): void
   stop(): void
 }
 
-export const NO_PROGRESS: Progress = { read: () => undefined, settled: () => undefined, stop: () => undefined }
+export const NO_PROGRESS: Progress = { read: () => undefined, update: () => undefined, stop: () => undefined }
 
-export function startProgress(stream: NodeJS.WritableStream, totalBytes: number | undefined): Progress {
+export interface ProgressFrame {
+  /** "TikTok at https://…", from the first frame on. */
+  target: string
+  counts: LiveCounts
+  /** 0..1 of the input read; undefined when its size is unknown (stdin). */
+  fraction?: number
+  elapsedSeconds: number
+  /** Seconds left, when it can be told. */
+  etaSeconds?: number
+}
+
+const BAR_WIDTH = 24
+
+/** One frame of the bar: pure, so that what a person sees is tested exactly. */
+export function formatProgress(frame: ProgressFrame): string {
+  const { counts } = frame
+  const number = (value: number): string => value.toLocaleString('en-US')
+  const parts = [`Sending to ${frame.target}`]
+  if (frame.fraction !== undefined) {
+    const filled = Math.round(Math.min(1, Math.max(0, frame.fraction)) * BAR_WIDTH)
+    parts.push(`${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${Math.floor(frame.fraction * 100)}%`)
+  }
+  parts.push(
+    `${number(counts.read)} read: ${number(counts.delivered)} delivered, ${number(counts.rejected)} rejected, ${number(counts.failed)} failed`
+  )
+  const eta = frame.etaSeconds === undefined ? '' : `, ETA ${clock(frame.etaSeconds)}`
+  parts.push(`${clock(frame.elapsedSeconds)} elapsed${eta}`)
+  return parts.join(' | ')
+}
+
+function clock(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds))
+  const h = Math.floor(whole / 3600)
+  const m = Math.floor((whole % 3600) / 60)
+  const s = whole % 60
+  const mmss = `${String(m).padStart(h > 0 ? 2 : 1, '0')}:${String(s).padStart(2, '0')}`
+  return h > 0 ? `${h}:${mmss}` : mmss
+}
+
+/**
+ * Starts the bar. `totalBytes` undefined: size unknown. cli-progress draws
+ * the frames (throttled, redrawn in place); the text of each is formatProgress's.
+ */
+export function startProgress(
+  stream: NodeJS.WritableStream,
+  target: string,
+  totalBytes: number | undefined,
+  now: () => number = Date.now
+): Progress {
   const known = totalBytes !== undefined && totalBytes > 0
+  const started = now()
+  let counts: LiveCounts = { read: 0, delivered: 0, rejected: 0, failed: 0 }
+  let bytes = 0
   const bar = new SingleBar({
     stream,
-    format: known
-      ? 'Sending {bar} {percentage}% | {events} events | {duration_formatted} elapsed, ETA {eta_formatted}'
-      : 'Sending | {events} events | {duration_formatted} elapsed',
-    barCompleteChar: '█',
-    barIncompleteChar: '░',
+    format: () => {
+      const elapsedSeconds = (now() - started) / 1000
+      const fraction = known ? Math.min(1, bytes / totalBytes) : undefined
+      const etaSeconds =
+        fraction !== undefined && fraction > 0.01 ? (elapsedSeconds / fraction) * (1 - fraction) : undefined
+      return formatProgress({ target, counts, fraction, elapsedSeconds, etaSeconds })
+    },
     hideCursor: true,
     clearOnComplete: true,
-    etaBuffer: 50,
-    fps: 10
+    fps: 10,
+    // main decides whether to show the bar (only on a terminal); tests draw it into a stream.
+    noTTYOutput: true,
+    notTTYSchedule: 1000
   })
-  let bytes = 0
-  let events = 0
-  bar.start(known ? totalBytes : 1, 0, { events: 0 })
+  bar.start(1, 0)
   return {
     read: (count) => {
       bytes += count
-      if (known) bar.update(Math.min(bytes, totalBytes), { events })
     },
-    settled: (count) => {
-      events += count
-      bar.update(known ? Math.min(bytes, totalBytes) : 0, { events })
+    update: (next) => {
+      counts = next
+      bar.update(0)
     },
     stop: () => bar.stop()
   }

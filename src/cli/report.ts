@@ -1,19 +1,38 @@
 /**
  * The per-event report: one NDJSON line per input event (and per subscription,
  * for an event two subscriptions matched), written as batches finish so memory
- * stays bounded. Lines carry the input `index`; within a batch they are in input order.
- * Messages come from the destination and actions-core, which never put raw
- * emails, phones or tokens in them; the runner adds no event content.
+ * stays bounded. Lines carry the input `file` and `index`; within a batch they
+ * are in input order. Messages come from the destination and actions-core,
+ * which never put raw emails, phones or tokens in them; the runner adds no
+ * event content. A later run reads it back with --resume.
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { InputOutputError, ioErrorMessage } from './errors'
 import { isRetryableStatus } from './retry'
 
-export type Outcome = 'delivered' | 'rejected' | 'failed' | 'unrouted' | 'input-error'
+export type Outcome =
+  /** TikTok accepted it. */
+  | 'delivered'
+  /** An earlier run delivered it (--resume): not sent again. */
+  | 'skipped'
+  /** Refused, not worth retrying (4xx). */
+  | 'rejected'
+  /** Still retryable (408, 429, 5xx) after the last retry, or when the run stopped. */
+  | 'failed'
+  /** Never sent: the run stopped first (interrupted, credentials refused, target unreachable). */
+  | 'not-sent'
+  /** Its request was abandoned (a second Ctrl-C): TikTok may or may not have it. */
+  | 'unknown'
+  /** No subscription matches it (not an error). */
+  | 'unrouted'
+  /** Not an event the runner can read. */
+  | 'input-error'
 
 export interface ReportLine {
-  /** Line number (NDJSON) or element number (JSON array), from 1. */
+  /** The file it was read from (as named on the command line, or "stdin"). */
+  file: string
+  /** Line number (NDJSON) or element number (JSON array) in that file, from 1. */
   index: number
   messageId: string | null
   /** Present (true) when the event had no messageId and the runner derived one from its content. */
@@ -22,12 +41,16 @@ export interface ReportLine {
   action: string | null
   /** The preset (subscription) name, "custom", or null. */
   preset: string | null
-  /** 200 delivered; 4xx rejected; 408/429/5xx failed after retries; 0 not routed; 400 for an input error. */
+  /** 200 delivered (and skipped); 4xx rejected; 408/429/5xx failed or unknown; 0 not sent or not routed; 400 for an input error. */
   status: number
   outcome: Outcome
   error: string | null
-  /** Times it was sent (0 when it never was). */
+  /** Times it was sent in this run (0 when it never was). */
   attempts: number
+  /** Delivered: the event_id TikTok received, which it de-duplicates by (a purchase's order ID, else the messageId). */
+  eventId?: string
+  /** Delivered, with values the destination left out, each as "field[position]: why" (never the value). */
+  dropped?: string[]
 }
 
 /** Delivered (2xx), failed (still retryable after the last retry) or rejected (anything else). */

@@ -21,9 +21,20 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryAfterMs: 300_000
 }
 
-export type Sleep = (ms: number) => Promise<void>
+/** Waits `ms`; resolves early when `signal` fires (a stopping run does not sit out a 30-second back-off). */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
 
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
+    const done = (): void => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
 
 /** Statuses worth sending again: timeouts, rate limits and server-side failures. */
 export function isRetryableStatus(status: number): boolean {
@@ -75,6 +86,8 @@ export interface RetryOptions {
   gate?: RetryAfterGate
   /** Called before each re-send with the number of items re-sent. */
   onResend?: (count: number) => void
+  /** When it fires, nothing more is re-sent: what is pending keeps its last outcome. */
+  stop?: AbortSignal
 }
 
 export interface Settled<T, O> {
@@ -88,7 +101,8 @@ export interface Settled<T, O> {
  * Settles every item: those whose first outcome is not retryable at once; the
  * others are re-sent (together, by `resend`, which answers one outcome per item
  * in order) after a back-off, until they are not retryable or the retries run
- * out. The last outcome of an item that never succeeded is kept, never dropped.
+ * out, or the run stops. The last outcome of an item that never succeeded is
+ * kept, never dropped.
  */
 export async function settleWithRetries<T, O extends { status: number }>(
   first: ReadonlyArray<{ item: T; outcome: O }>,
@@ -101,7 +115,8 @@ export async function settleWithRetries<T, O extends { status: number }>(
 
   for (let retry = 1; retry <= options.policy.maxRetries && pending.length > 0; retry++) {
     const backoff = backoffDelayMs(retry, options.policy, options.random)
-    await sleep(Math.max(backoff, options.gate?.remainingMs() ?? 0))
+    await sleep(Math.max(backoff, options.gate?.remainingMs() ?? 0), options.stop)
+    if (options.stop?.aborted) break
     options.onResend?.(pending.length)
     const outcomes = await resend(pending.map((entry) => entry.item))
     pending.forEach((entry, position) => {

@@ -7,6 +7,7 @@
  */
 import {
   Destination,
+  createRequestClient,
   type DestinationDefinition,
   type JSONObject,
   type RequestOptions,
@@ -14,9 +15,11 @@ import {
   type SegmentEvent,
   type Subscription
 } from '@segment/actions-core'
-import { parseFql, validate } from '@segment/destination-subscriptions'
+import { generateFql, parseFql, validate } from '@segment/destination-subscriptions'
 import type { Settings } from '../destinations/tiktok-offline-conversions/generated-types'
 import { UsageError } from './errors'
+import { deliveryFacts, type DeliveryFacts } from './quality'
+import { redirectDefinition, type Redirect } from './redirect'
 
 /** What actions-core answers, in a batch, for an event the subscription does not match. */
 export const NOT_SUBSCRIBED_MESSAGE = 'Payload is either invalid or does not match the subscription'
@@ -36,6 +39,8 @@ export interface RoutedEntry {
   status: number
   /** The error message; null on success. */
   message: string | null
+  /** On success: what was sent (identifiers, revenue) and what the destination left out. */
+  delivery?: DeliveryFacts
 }
 
 /** The subscriptions Segment creates from the destination's automatic presets, batching on. */
@@ -80,18 +85,49 @@ export function customSubscription(
     )
   }
   const fql = subscribe ?? actionDefinition.defaultSubscription ?? 'type = "track"'
-  const parsed = parseFql(fql)
-  if ('error' in parsed) {
-    throw new UsageError(
-      `invalid subscription: "${fql}" is not FQL such as type = "track" and event = "Order Completed"`
-    )
-  }
+  const problem = fqlProblem(fql)
+  if (problem) throw new UsageError(`invalid subscription (--subscribe): ${problem}`)
   return {
     name: 'custom',
     partnerAction: action,
     subscribe: fql,
     mapping: { ...(mapping as JSONObject), enable_batching: true }
   }
+}
+
+const FQL_EXAMPLE = 'type = "track" and event = "Order Completed"'
+
+/**
+ * Why `fql` is not a subscription Segment would run as written, or undefined.
+ * Segment's parser is lenient: it reads `event = 'Order Completed'` as an
+ * event named with the quotes, `type == "track"` as a type named "=", and
+ * ignores a trailing `and`, so such a subscription silently matches nothing.
+ * The text must therefore read back the same when Segment writes out what it
+ * parsed (spaces aside).
+ */
+export function fqlProblem(fql: string): string | undefined {
+  const parsed = parseFql(fql)
+  if ('error' in parsed) {
+    const reason = parsed.error instanceof Error ? parsed.error.message : String(parsed.error)
+    return `\`${fql}\` is not FQL Segment can parse (the parser says: ${reason}); FQL reads like \`${FQL_EXAMPLE}\``
+  }
+  const canonical = generateFql(parsed)
+  if (withoutSpaces(canonical) !== withoutSpaces(fql)) {
+    return `Segment's parser reads \`${fql}\` as \`${canonical}\`, which is not what it says: FQL strings take double quotes, operators are = != < > <= >=, as in \`${FQL_EXAMPLE}\``
+  }
+  return undefined
+}
+
+/** The text without spaces outside double-quoted strings. */
+function withoutSpaces(text: string): string {
+  let result = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]
+    if (char === '"' && text[i - 1] !== '\\') quoted = !quoted
+    if (quoted || !/\s/.test(char)) result += char
+  }
+  return result
 }
 
 /**
@@ -118,11 +154,11 @@ export function combineResults(
       const message = 'errormessage' in entry ? entry.errormessage : null
       if (entry.status === 400 && message === NOT_SUBSCRIBED_MESSAGE) continue
       const ok = entry.status >= 200 && entry.status < 300
-      perEvent[index].push({
-        subscription,
-        status: entry.status,
-        message: ok ? null : (message ?? `status ${entry.status}`)
-      })
+      perEvent[index].push(
+        ok
+          ? { subscription, status: entry.status, message: null, delivery: deliveryFacts(entry.sent, entry.body) }
+          : { subscription, status: entry.status, message: message ?? `status ${entry.status}` }
+      )
     }
   })
   return perEvent
@@ -151,16 +187,38 @@ export class Router {
   /** Public for tests: actions-core's Destination the events run in. */
   readonly destination: Destination<Settings>
 
+  private readonly definition: DestinationDefinition<Settings>
   private readonly conditions: ReturnType<typeof parseFql>[]
 
+  /**
+   * `redirect`: where TikTok's URLs go instead (the sandbox, the dry-run
+   * stub); without it the destination's requests go to TikTok.
+   */
   constructor(
     definition: DestinationDefinition<Settings>,
     readonly subscriptions: readonly RouteSubscription[],
     private readonly settings: RouterSettings,
-    hooks: RouterHooks = {}
+    hooks: RouterHooks = {},
+    redirect?: Redirect
   ) {
-    this.destination = new Destination(instrument(definition, hooks))
+    this.definition = instrument(redirect ? redirectDefinition(definition, redirect) : definition, hooks)
+    this.destination = new Destination(this.definition)
     this.conditions = subscriptions.map((subscription) => parseFql(subscription.subscribe))
+  }
+
+  /**
+   * The destination's own credentials check (its authentication test, what
+   * Segment runs when settings are saved), called as actions-core calls it,
+   * but without actions-core's wrapping of the error in a plain Error: the
+   * caller needs the error's status to tell "refused" from "unreachable".
+   */
+  async testAuthentication(): Promise<void> {
+    const settings = this.destinationSettings()
+    const test = this.definition.authentication?.testAuthentication
+    if (!test) return
+    const request = createRequestClient(this.definition.extendRequest?.({ settings, payload: undefined }) ?? {})
+    // A custom scheme has no OAuth tokens; actions-core passes empty ones too.
+    await test(request, { settings, auth: { accessToken: '', refreshToken: '' } })
   }
 
   /**
@@ -191,11 +249,12 @@ export class Router {
    * `onBatch` call, all at once (as actions-core runs them), so that when
    * actions-core throws for one, the others' answers are kept; the throwing
    * batch is split to find the events it cannot run, which are answered 400.
-   * It never throws for an event.
+   * It never throws for an event. `signal` abandons the requests in flight
+   * (actions-core hands it to the request client).
    */
-  async run(events: readonly SegmentEvent[], only?: number): Promise<RoutedEntry[][]> {
+  async run(events: readonly SegmentEvent[], only?: number, signal?: AbortSignal): Promise<RoutedEntry[][]> {
     const indexes = only === undefined ? this.subscriptions.map((_, index) => index) : [only]
-    const perSubscription = await Promise.all(indexes.map((index) => this.runSubscription(events, index)))
+    const perSubscription = await Promise.all(indexes.map((index) => this.runSubscription(events, index, signal)))
     return events.map((_, position) => {
       const entries = perSubscription.flatMap((answers) => answers[position])
       const routed = entries.filter((entry) => entry.subscription !== null)
@@ -204,16 +263,20 @@ export class Router {
     })
   }
 
-  private async runSubscription(events: readonly SegmentEvent[], index: number): Promise<RoutedEntry[][]> {
+  private async runSubscription(
+    events: readonly SegmentEvent[],
+    index: number,
+    signal: AbortSignal | undefined
+  ): Promise<RoutedEntry[][]> {
     if (events.length === 0) return []
     let results: Result[]
     try {
-      results = await this.destination.onBatch([...events], this.settingsFor(index))
+      results = await this.destination.onBatch([...events], this.settingsFor(index), signal ? { signal } : undefined)
     } catch (error) {
       if (events.length === 1) return [this.unrunnable(events[0], index, error)]
       const middle = Math.ceil(events.length / 2)
-      const head = await this.runSubscription(events.slice(0, middle), index)
-      const tail = await this.runSubscription(events.slice(middle), index)
+      const head = await this.runSubscription(events.slice(0, middle), index, signal)
+      const tail = await this.runSubscription(events.slice(middle), index, signal)
       return [...head, ...tail]
     } finally {
       // actions-core keeps every response (with its request) for tests; unbounded in a long run.
@@ -222,15 +285,18 @@ export class Router {
     return combineResults(results, events.length, [index])
   }
 
-  private settingsFor(index: number): JSONObject {
-    const { name, partnerAction, subscribe, mapping } = this.subscriptions[index]
-    const subscription: Subscription = { name, partnerAction, subscribe, mapping }
+  private destinationSettings(): Settings {
     return {
       accessToken: this.settings.accessToken,
       eventSetID: this.settings.eventSetID,
-      ...(this.settings.defaultPhoneCountry ? { defaultPhoneCountry: this.settings.defaultPhoneCountry } : {}),
-      subscriptions: [subscription as unknown as JSONObject]
+      ...(this.settings.defaultPhoneCountry ? { defaultPhoneCountry: this.settings.defaultPhoneCountry } : {})
     }
+  }
+
+  private settingsFor(index: number): JSONObject {
+    const { name, partnerAction, subscribe, mapping } = this.subscriptions[index]
+    const subscription: Subscription = { name, partnerAction, subscribe, mapping }
+    return { ...this.destinationSettings(), subscriptions: [subscription as unknown as JSONObject] }
   }
 
   /**

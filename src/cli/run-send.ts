@@ -1,32 +1,30 @@
 /**
- * The runner's `send`, callable in-process: events in (streamed), through the
- * destination in actions-core (presets or a custom mapping, batch path), to a
- * target (sandbox, TikTok, or a dry run), with retries, a per-event report and
- * a summary. Memory is bounded: the input is streamed, at most `concurrency`
- * batches are in flight, report lines are written as batches settle, and the
- * summary keeps counters only.
+ * The runner's `send`, callable in-process: events in (files, folders, stdin;
+ * NDJSON or JSON arrays, gzip or not, streamed), through the destination in
+ * actions-core (presets or a custom mapping, batch path), to a target
+ * (TikTok, a sandbox, or a dry run), with a credentials check first, retries,
+ * a per-event report, --resume, and a summary with match quality. Memory is
+ * bounded: the input is streamed, at most `concurrency` batches are in
+ * flight, report lines are written as batches settle, and the summary keeps
+ * counters only.
  */
-import { createReadStream } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
-import definition from '../destinations/tiktok-offline-conversions'
+import { readFile } from 'node:fs/promises'
+import type { DestinationDefinition } from '@segment/actions-core'
+import destinationDefinition from '../destinations/tiktok-offline-conversions'
+import type { Settings } from '../destinations/tiktok-offline-conversions/generated-types'
 import { toCountryCode } from '../destinations/tiktok-offline-conversions/identity'
-import { redactPersonalData, redactSecrets } from '../destinations/tiktok-offline-conversions/privacy'
 import type { SandboxOptions } from '../sandbox/server'
+import { verifyCredentials, type VerifyRetries } from './check-auth'
+import { DEFAULT_STOP_WAIT_MS, RunControl, type InterruptSource, type Stop } from './control'
 import { InputOutputError, UsageError, errorMessage, ioErrorMessage } from './errors'
-import { readEvents, type InputError, type InputEvent, type InputFormat } from './input'
+import { runPipeline, type ReadFacts } from './pipeline'
 import { NO_PROGRESS, startProgress, type Progress } from './progress'
-import { NO_REPORT, ReportWriter, classifyStatus, type ReportLine, type ReportSink } from './report'
-import {
-  DEFAULT_RETRY_POLICY,
-  RetryAfterGate,
-  parseRetryAfter,
-  realSleep,
-  settleWithRetries,
-  type RetryPolicy,
-  type Sleep
-} from './retry'
-import { Router, customSubscription, presetSubscriptions, type RoutedEntry, type RouteSubscription } from './route'
-import { SummaryCollector, type RunSummary } from './summary'
+import { NO_REPORT, ReportWriter, type ReportSink } from './report'
+import { readResume, type Resume } from './resume'
+import { DEFAULT_RETRY_POLICY, RetryAfterGate, parseRetryAfter, realSleep, type RetryPolicy, type Sleep } from './retry'
+import { Router, customSubscription, presetSubscriptions, type RouteSubscription } from './route'
+import { checkFileEncodings, resolveSources, type Source } from './sources'
+import { SummaryCollector, targetText, type CredentialsCheck, type RunSummary, type StopSummary } from './summary'
 import { openTarget, type Target } from './target'
 
 export const DEFAULT_BATCH_SIZE = 1000
@@ -35,18 +33,20 @@ export const DEFAULT_CONCURRENCY = 4
 export const MAX_CONCURRENCY = 64
 
 export interface RunSendOptions {
-  /** A file of NDJSON or a JSON array of Segment events; "-" reads `stdin`. */
-  input: string
+  /** Files and folders of NDJSON or JSON arrays of Segment events (gzip or not); "-" reads `stdin`. */
+  inputs: string[]
   /** The stream read for "-" (default process.stdin). */
   stdin?: AsyncIterable<Buffer | string>
 
-  /** TikTok credentials. Both given: send to TikTok (or to --sandbox-url). Neither: the built-in sandbox. */
+  /** TikTok credentials. Both given: send to TikTok (or to --sandbox-url / --api-url). Neither: the built-in sandbox. */
   accessToken?: string
   eventSetId?: string
   /** ISO 3166 alpha-2 country of phone numbers written without a country code. */
   defaultPhoneCountry?: string
   /** Send to a sandbox already running there (credentials default to the sandbox's). */
   sandboxUrl?: string
+  /** Send to another host that speaks TikTok's API instead of TikTok's own. */
+  apiUrl?: string
   /** Options of the built-in sandbox (faults, latency, seed…). */
   sandbox?: SandboxOptions
   /** Build and print the TikTok request bodies; send nothing. */
@@ -55,6 +55,10 @@ export interface RunSendOptions {
   output?: NodeJS.WritableStream
   /** Indent the dry-run bodies. */
   pretty?: boolean
+  /** Run the destination's credentials check before the first batch (default true; never in a dry run). */
+  authCheck?: boolean
+  /** Replaces the destination's request timeout (ms), e.g. to test timeouts without waiting 10 s. */
+  requestTimeoutMs?: number
 
   /** A custom subscription instead of the presets: the action key… */
   action?: string
@@ -67,6 +71,8 @@ export interface RunSendOptions {
 
   /** Write one NDJSON line per input event to this file. */
   report?: string
+  /** Reports of earlier runs: the events they show delivered are skipped. */
+  resume?: string[]
 
   /** Events read per onBatch call (default 1000). */
   batchSize?: number
@@ -79,45 +85,98 @@ export interface RunSendOptions {
   /** Largest line / array element, in characters. */
   maxEventChars?: number
 
+  /** Ctrl-C / SIGTERM: main passes the process's signals. */
+  interrupts?: InterruptSource
+  /** After the first signal, how long the requests in flight may take before they are abandoned. */
+  stopWaitMs?: number
+  /** Where the runner tells a person what a signal does (default: the progress stream). */
+  notices?: NodeJS.WritableStream
+
   /** Show a progress bar (main passes whether stderr is a terminal). */
   progress?: boolean
   progressStream?: NodeJS.WritableStream
+
+  /** The destination (default: TikTok Offline Conversions); tests pass a variant of it. */
+  definition?: DestinationDefinition<Settings>
 }
 
 export type { RunSummary } from './summary'
 
-/** Runs `send`. Throws UsageError / InputOutputError (exit 2); never throws for a bad event. */
-export async function runSend(options: RunSendOptions): Promise<RunSummary> {
-  const started = Date.now()
+/** What is settled before anything is opened: every usage and input error is found here (exit 2). */
+interface Plan {
+  definition: DestinationDefinition<Settings>
+  batchSize: number
+  concurrency: number
+  policy: RetryPolicy
+  defaultPhoneCountry?: string
+  subscriptions: RouteSubscription[]
+  sources: Source[]
+  resume?: Resume
+}
+
+async function plan(options: RunSendOptions): Promise<Plan> {
+  const definition = options.definition ?? destinationDefinition
   const batchSize = integerOption('batch size', options.batchSize ?? DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE)
   const concurrency = integerOption('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY)
   const policy = retryPolicy(options.retry)
   const defaultPhoneCountry = phoneCountry(options.defaultPhoneCountry)
-  const subscriptions = await resolveSubscriptions(options)
-  const input = await openInput(options.input, options.stdin)
+  // Before any input is opened: an invalid --subscribe is refused with nothing read.
+  const subscriptions = await resolveSubscriptions(definition, options)
+  if (options.report !== undefined && (options.resume ?? []).includes(options.report)) {
+    throw new UsageError(
+      `--report ${options.report} is also a --resume report: write the new report to another file (the old one is read, not rewritten)`
+    )
+  }
+  const sources = await resolveSources(options.inputs, () => options.stdin ?? process.stdin)
+  await checkFileEncodings(sources)
+  const resume = options.resume?.length ? await readResume(options.resume) : undefined
+  return { definition, batchSize, concurrency, policy, defaultPhoneCountry, subscriptions, sources, resume }
+}
 
+/**
+ * Runs `send`. Throws UsageError / InputOutputError (exit 2) for what is
+ * found wrong before anything is sent; never throws for a bad event. A run
+ * that stops early (signal, credentials, target, input) resolves with a
+ * summary that says why (`stopped`).
+ */
+export async function runSend(options: RunSendOptions): Promise<RunSummary> {
+  const started = Date.now()
+  const planned = await plan(options)
   let report: ReportSink = NO_REPORT
   let target: Target | undefined
   let progress: Progress = NO_PROGRESS
+  const notices = options.notices ?? options.progressStream ?? process.stderr
+  const control = new RunControl(options.stopWaitMs ?? DEFAULT_STOP_WAIT_MS, (text) => {
+    // The notice goes on its own line, not into the bar.
+    progress.stop()
+    notices.write(`\n${text}\n`)
+  })
+  let inFlightBatches = 0
+  const unlisten = control.listen(options.interrupts, () => inFlightBatches)
   try {
     target = await openTarget({
       accessToken: options.accessToken,
       eventSetId: options.eventSetId,
       sandboxUrl: options.sandboxUrl,
+      apiUrl: options.apiUrl,
       dryRun: options.dryRun,
       sandbox: options.sandbox,
       dryRunOutput: options.output,
       dryRunPretty: options.pretty
     })
+    // Opened before anything is sent: a report that cannot be written is found now, not mid-run.
     if (options.report) report = await ReportWriter.open(options.report)
-    const secrets = [target.accessToken]
+    const opened = target
     const collector = new SummaryCollector()
-    const gate = new RetryAfterGate(policy.maxRetryAfterMs)
-    const sleep = options.sleep ?? realSleep
+    const gate = new RetryAfterGate(planned.policy.maxRetryAfterMs)
     const router = new Router(
-      definition,
-      subscriptions,
-      { accessToken: target.accessToken, eventSetID: target.eventSetId, defaultPhoneCountry },
+      planned.definition,
+      planned.subscriptions,
+      {
+        accessToken: opened.accessToken,
+        eventSetID: opened.eventSetId,
+        defaultPhoneCountry: planned.defaultPhoneCountry
+      },
       {
         onRequest: () => collector.httpRequests++,
         onResponse: (status, retryAfter) => {
@@ -125,46 +184,61 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
           const wait = status >= 400 ? parseRetryAfter(retryAfter, Date.now()) : undefined
           if (wait !== undefined) gate.note(wait)
         }
-      }
+      },
+      { baseUrl: opened.url, timeoutMs: options.requestTimeoutMs }
     )
-    if (options.progress) progress = startProgress(options.progressStream ?? process.stderr, input.size)
+    const where = targetText(opened.kind, opened.url)
+    const summarize = async (credentialsCheck: CredentialsCheck, facts?: ReadFacts): Promise<RunSummary> =>
+      collector.summary({
+        target: opened.kind,
+        targetUrl: opened.url,
+        inputs: options.inputs,
+        files: facts?.files ?? 0,
+        gzipFiles: facts?.gzipFiles ?? 0,
+        format: facts?.format ?? 'empty',
+        credentialsCheck,
+        elapsedMs: Date.now() - started,
+        ...optional('resume', planned.resume && resumeFacts(planned.resume)),
+        ...optional('stopped', control.stop && stopFacts(control.stop, facts, planned.sources.length)),
+        ...optional('sandbox', await opened.sandboxReport()),
+        ...optional('report', options.report),
+        dryRun: options.dryRun === true
+      })
 
-    const batchRunner: BatchContext = {
+    const sleep = options.sleep ?? realSleep
+    const credentialsCheck = await checkCredentialsFirst(options, router, opened, control, {
+      policy: planned.policy,
+      sleep,
+      random: options.random,
+      stop: control.stopSignal
+    })
+    if (credentialsCheck === 'refused' || credentialsCheck === 'failed') return await summarize(credentialsCheck)
+
+    if (options.progress)
+      progress = startProgress(options.progressStream ?? process.stderr, where, totalSize(planned.sources))
+    const facts = await runPipeline(planned.sources, {
       router,
-      subscriptions,
-      policy,
+      subscriptions: planned.subscriptions,
+      batchSize: planned.batchSize,
+      concurrency: planned.concurrency,
+      policy: planned.policy,
       gate,
       sleep,
       random: options.random,
-      secrets,
+      secrets: [opened.accessToken],
+      targetName: where,
       collector,
       report,
-      progress
-    }
-    let format: InputFormat | undefined
-    await pump(
-      readEvents(input.source, {
-        maxEventChars: options.maxEventChars,
-        onBytes: (bytes) => progress.read(bytes),
-        onFormat: (found) => (format = found)
-      }),
-      { batchSize, concurrency, context: batchRunner }
-    )
+      progress,
+      control,
+      ...optional('delivered', planned.resume?.delivered),
+      onInFlight: (batches) => (inFlightBatches = batches)
+    })
     progress.stop()
     progress = NO_PROGRESS
-
-    const sandbox = await target.sandboxReport()
-    return collector.summary({
-      target: target.kind,
-      targetUrl: target.url,
-      input: input.name,
-      format: format ?? 'empty',
-      elapsedMs: Date.now() - started,
-      ...(sandbox ? { sandbox } : {}),
-      ...(options.report ? { report: options.report } : {}),
-      dryRun: options.dryRun === true
-    })
+    return await summarize(credentialsCheck, facts)
   } finally {
+    unlisten()
     progress.stop()
     const closing = [report.close(), target?.close()]
     const results = await Promise.allSettled(closing)
@@ -173,201 +247,58 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
   }
 }
 
-// ---------------------------------------------------------------------------
-// The pipeline
-
-interface BatchContext {
-  router: Router
-  subscriptions: readonly RouteSubscription[]
-  policy: RetryPolicy
-  gate: RetryAfterGate
-  sleep: Sleep
-  random?: () => number
-  secrets: string[]
-  collector: SummaryCollector
-  report: ReportSink
-  progress: Progress
-}
-
 /**
- * Reads items, routes each event to the subscriptions it matches, and batches
- * per subscription, as Segment does: a batch fills up to `batchSize` events
- * of one subscription, so a mixed file still makes requests of up to 1,000.
- * At most `concurrency` batches are in flight.
+ * The destination's credentials check before the first batch (not in a dry
+ * run, not with --no-auth-check). Refused or failed: the run is halted, and
+ * nothing is read or sent.
  */
-async function pump(
-  items: AsyncIterable<InputEvent | InputError>,
-  { batchSize, concurrency, context }: { batchSize: number; concurrency: number; context: BatchContext }
-): Promise<void> {
-  const inFlight = new Set<Promise<void>>()
-  let fatal: { error: unknown } | undefined
-
-  const launch = async (batch: InputEvent[], subscription: number): Promise<void> => {
-    while (inFlight.size >= concurrency) await Promise.race(inFlight)
-    if (fatal) return
-    const task: Promise<void> = processBatch(batch, subscription, context)
-      .catch((error: unknown) => {
-        fatal ??= { error }
-      })
-      .finally(() => inFlight.delete(task))
-    inFlight.add(task)
-  }
-
-  const batches: InputEvent[][] = context.subscriptions.map(() => [])
-  try {
-    for await (const item of items) {
-      if (fatal) break
-      if (item.kind === 'invalid') {
-        await writeLines(context, [inputErrorLine(item)])
-        context.collector.countEvent({ routed: false })
-        context.progress.settled(1)
-        continue
-      }
-      const matched = context.router.matching(item.event)
-      context.collector.countEvent({ messageIdGenerated: item.messageIdGenerated, routed: matched.length > 0 })
-      if (matched.length === 0) {
-        await writeLines(context, [unroutedLine(item)])
-        context.progress.settled(1)
-        continue
-      }
-      for (const subscription of matched) {
-        batches[subscription].push(item)
-        if (batches[subscription].length >= batchSize) {
-          await launch(batches[subscription], subscription)
-          batches[subscription] = []
-        }
-      }
-    }
-    for (const [subscription, batch] of batches.entries()) {
-      if (batch.length > 0 && !fatal) await launch(batch, subscription)
-    }
-  } finally {
-    await Promise.all(inFlight)
-  }
-  if (fatal) throw fatal.error
-}
-
-type Pair = { position: number; subscription: number | null }
-
-/** One batch of one subscription: run it, retry what is retryable, write its lines. */
-async function processBatch(batch: readonly InputEvent[], subscription: number, context: BatchContext): Promise<void> {
-  const { router, gate, sleep } = context
-  const waitFirst = gate.remainingMs()
-  if (waitFirst > 0) await sleep(waitFirst)
-  const routing = await router.run(
-    batch.map((item) => item.event),
-    subscription
-  )
-
-  const first: Array<{ item: Pair; outcome: RoutedEntry }> = []
-  routing.forEach((entries, position) => {
-    for (const entry of entries) first.push({ item: { position, subscription: entry.subscription }, outcome: entry })
-  })
-
-  const resend = async (pairs: Pair[]): Promise<RoutedEntry[]> => {
-    const outcomes: RoutedEntry[] = new Array(pairs.length)
-    const bySubscription = new Map<number, number[]>()
-    pairs.forEach((pair, slot) => {
-      // Only subscription-less entries (events actions-core cannot run) have none; they are never retryable.
-      const key = pair.subscription ?? -1
-      const slots = bySubscription.get(key)
-      if (slots) slots.push(slot)
-      else bySubscription.set(key, [slot])
-    })
-    await Promise.all(
-      [...bySubscription].map(async ([subscription, slots]) => {
-        const events = slots.map((slot) => batch[pairs[slot].position].event)
-        const answers = subscription >= 0 ? await router.run(events, subscription) : []
-        slots.forEach((slot, k) => {
-          outcomes[slot] = answers[k]?.find((entry) => entry.subscription === subscription) ?? {
-            subscription: pairs[slot].subscription,
-            status: 500,
-            message: 'the event was not run again on retry'
-          }
-        })
-      })
+async function checkCredentialsFirst(
+  options: RunSendOptions,
+  router: Router,
+  target: Target,
+  control: RunControl,
+  retries: VerifyRetries
+): Promise<CredentialsCheck> {
+  if (options.dryRun) return 'none'
+  if (options.authCheck === false) return 'skipped'
+  const verdict = await verifyCredentials(router, [target.accessToken], retries)
+  if (verdict.ok) return 'accepted'
+  const where = targetText(target.kind, target.url)
+  if (verdict.verdict === 'refused') {
+    control.halt(
+      'credentials-refused',
+      `the credentials check was refused by ${where}: ${verdict.message}; nothing was sent`
     )
-    return outcomes
+  } else {
+    control.halt(
+      'unreachable',
+      `the credentials could not be checked by ${where}: ${verdict.message}; nothing was sent`
+    )
   }
-
-  const settled = await settleWithRetries(first, resend, {
-    policy: context.policy,
-    sleep,
-    random: context.random,
-    gate,
-    onResend: (count) => (context.collector.retried += count)
-  })
-
-  const lines: ReportLine[] = []
-  let next = 0
-  batch.forEach((item, position) => {
-    const start = lines.length
-    while (next < settled.length && settled[next].item.position === position) {
-      const { outcome, attempts } = settled[next++]
-      lines.push(eventLine(item, outcome, attempts, context))
-    }
-    // The runner matched the event to this subscription; actions-core must answer for it.
-    if (lines.length === start) {
-      lines.push(eventLine(item, { subscription, status: 500, message: 'actions-core gave no answer for this event' }, 1, context))
-    }
-  })
-  await writeLines(context, lines)
-  context.progress.settled(batch.length)
+  return verdict.verdict
 }
 
-async function writeLines(context: BatchContext, lines: ReportLine[]): Promise<void> {
-  for (const line of lines) context.collector.record(line)
-  await context.report.write(lines)
-}
-
-function idFields(item: InputEvent): Pick<ReportLine, 'messageId' | 'messageIdGenerated'> {
-  return { messageId: item.messageId, ...(item.messageIdGenerated ? { messageIdGenerated: true as const } : {}) }
-}
-
-function eventLine(item: InputEvent, entry: RoutedEntry, attempts: number, context: BatchContext): ReportLine {
-  const subscription = entry.subscription === null ? undefined : context.subscriptions[entry.subscription]
-  const outcome = classifyStatus(entry.status)
-  return {
-    index: item.index,
-    ...idFields(item),
-    action: subscription?.partnerAction ?? null,
-    preset: subscription?.name ?? null,
-    status: entry.status,
-    outcome,
-    error: outcome === 'delivered' ? null : safeMessage(entry.message ?? `status ${entry.status}`, context.secrets),
-    attempts
+/** The sum of the inputs' sizes, for the progress bar; undefined when one is unknown (stdin). */
+function totalSize(sources: readonly Source[]): number | undefined {
+  let total = 0
+  for (const source of sources) {
+    if (source.size === undefined) return undefined
+    total += source.size
   }
+  return total
 }
 
-function unroutedLine(item: InputEvent): ReportLine {
-  return {
-    index: item.index,
-    ...idFields(item),
-    action: null,
-    preset: null,
-    status: 0,
-    outcome: 'unrouted',
-    error: 'not routed: no subscription matches this event',
-    attempts: 0
-  }
+function stopFacts(stop: Stop, facts: ReadFacts | undefined, sources: number): StopSummary {
+  return { ...stop, ...optional('readUpTo', facts?.readUpTo), filesNotRead: facts?.filesNotRead ?? sources }
 }
 
-function inputErrorLine(item: InputError): ReportLine {
-  return {
-    index: item.index,
-    messageId: item.messageId,
-    action: null,
-    preset: null,
-    status: 400,
-    outcome: 'input-error',
-    error: `input: ${item.message}`,
-    attempts: 0
-  }
+function resumeFacts(resume: Resume): RunSummary['resume'] {
+  return { reports: resume.reports, deliveries: resume.deliveries, unreadableLines: resume.unreadableLines }
 }
 
-/** The destination already redacts; this is the last guard before a message reaches a file or a terminal. */
-function safeMessage(message: string, secrets: readonly string[]): string {
-  return redactSecrets(redactPersonalData(message), secrets)
+/** `{ [key]: value }`, or nothing when the value is undefined: optional fields stay absent, not `undefined`. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 }
 
 // ---------------------------------------------------------------------------
@@ -405,7 +336,10 @@ function phoneCountry(value: string | undefined): string | undefined {
   return code
 }
 
-async function resolveSubscriptions(options: RunSendOptions): Promise<RouteSubscription[]> {
+async function resolveSubscriptions(
+  definition: DestinationDefinition<Settings>,
+  options: RunSendOptions
+): Promise<RouteSubscription[]> {
   const hasMapping = options.mapping !== undefined || options.mappingFile !== undefined
   if (options.action === undefined && !hasMapping) {
     if (options.subscribe !== undefined) throw new UsageError('--subscribe needs --action and --mapping')
@@ -428,35 +362,5 @@ async function readMappingFile(path: string): Promise<unknown> {
     return JSON.parse(text) as unknown
   } catch (error) {
     throw new UsageError(`the mapping ${path} is not valid JSON: ${errorMessage(error)}`)
-  }
-}
-
-interface OpenedInput {
-  source: AsyncIterable<Buffer | string>
-  /** Bytes, when the input is a regular file. */
-  size?: number
-  name: string
-}
-
-async function openInput(path: string, stdin?: AsyncIterable<Buffer | string>): Promise<OpenedInput> {
-  if (path === '-') return { source: guardReads(() => stdin ?? process.stdin, 'stdin'), name: 'stdin' }
-  let size: number
-  try {
-    const info = await stat(path)
-    if (!info.isFile()) throw new Error('not a file')
-    size = info.size
-  } catch (error) {
-    throw new InputOutputError(`cannot read ${path}: ${ioErrorMessage(error)}`)
-  }
-  // Opened when reading starts, so that an error before then leaves no file open.
-  return { source: guardReads(() => createReadStream(path, { highWaterMark: 1 << 20 }), path), size, name: path }
-}
-
-/** Read failures are I/O errors (exit 2), not crashes. */
-async function* guardReads(open: () => AsyncIterable<Buffer | string>, name: string): AsyncGenerator<Buffer | string> {
-  try {
-    for await (const chunk of open()) yield chunk as Buffer | string
-  } catch (error) {
-    throw new InputOutputError(`cannot read ${name}: ${ioErrorMessage(error)}`)
   }
 }

@@ -1,11 +1,12 @@
 /**
- * Where the destination's requests go: TikTok (credentials given), a sandbox
- * already running (--sandbox-url), the built-in sandbox started on a random
- * loopback port (no credentials), or the dry-run stub (--dry-run). The
- * destination reads its host from TIKTOK_API_BASE_URL; the target sets it and
- * puts the previous value back when closed.
+ * Where the destination's requests go: TikTok (credentials given, or another
+ * TikTok host with --api-url), a sandbox already running (--sandbox-url), the
+ * built-in sandbox started on a random loopback port (no credentials), or the
+ * dry-run stub (--dry-run). The destination always builds TikTok's URLs; the
+ * target's `url` is where the runner's request client sends them instead
+ * (see ./redirect), so nothing global changes and nothing needs restoring.
  */
-import { API_BASE_URL_ENV, TIKTOK_API_BASE_URL } from '../destinations/tiktok-offline-conversions/tiktok/constants'
+import { TIKTOK_API_BASE_URL } from '../destinations/tiktok-offline-conversions/tiktok/constants'
 import {
   DEFAULT_ACCESS_TOKEN,
   DEFAULT_EVENT_SET_ID,
@@ -22,6 +23,8 @@ export interface TargetOptions {
   eventSetId?: string
   /** An already running sandbox (`npm run sandbox`); credentials default to the sandbox's defaults. */
   sandboxUrl?: string
+  /** Another host that speaks TikTok's API (a proxy, a regional host); needs the credentials. */
+  apiUrl?: string
   dryRun?: boolean
   /** Options of the built-in sandbox (faults, latency…), for tests and benchmarks. */
   sandbox?: SandboxOptions
@@ -32,6 +35,7 @@ export interface TargetOptions {
 
 export interface Target {
   kind: TargetKind
+  /** The base URL requests go to (TikTok's own for TikTok). */
   url: string
   accessToken: string
   eventSetId: string
@@ -45,29 +49,33 @@ export const DRY_RUN_EVENT_SET_ID = 'dry-run-event-set'
 
 export async function openTarget(options: TargetOptions): Promise<Target> {
   const { accessToken, eventSetId } = options
+  if (options.sandboxUrl !== undefined && options.apiUrl !== undefined) {
+    throw new UsageError('--sandbox-url and --api-url: choose one target')
+  }
+  // A dry run sends nothing, whatever else the command line names.
   if (options.dryRun) {
     const stub = await startDryRunStub({ output: options.dryRunOutput ?? process.stdout, pretty: options.dryRunPretty })
-    return withBaseUrl(stub.url, {
+    return {
       kind: 'dry-run',
       url: stub.url,
       accessToken: accessToken ?? DRY_RUN_ACCESS_TOKEN,
       eventSetId: eventSetId ?? DRY_RUN_EVENT_SET_ID,
       sandboxReport: async () => undefined,
       close: () => stub.close()
-    })
+    }
   }
   if (options.sandboxUrl !== undefined) {
-    const url = sandboxBaseUrl(options.sandboxUrl)
-    return withBaseUrl(url, {
+    const url = baseUrl('--sandbox-url', options.sandboxUrl)
+    return {
       kind: 'sandbox-url',
       url,
       accessToken: accessToken ?? DEFAULT_ACCESS_TOKEN,
       eventSetId: eventSetId ?? DEFAULT_EVENT_SET_ID,
       sandboxReport: () => fetchSandboxReport(url),
       close: async () => undefined
-    })
+    }
   }
-  if (accessToken !== undefined || eventSetId !== undefined) {
+  if (accessToken !== undefined || eventSetId !== undefined || options.apiUrl !== undefined) {
     if (!accessToken || !eventSetId) {
       throw new UsageError(
         'give both --access-token and --event-set-id (or TIKTOK_ACCESS_TOKEN and TIKTOK_EVENT_SET_ID) to send to TikTok, or neither to use the sandbox'
@@ -75,7 +83,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     }
     return {
       kind: 'tiktok',
-      url: process.env[API_BASE_URL_ENV] || TIKTOK_API_BASE_URL,
+      url: options.apiUrl === undefined ? TIKTOK_API_BASE_URL : baseUrl('--api-url', options.apiUrl),
       accessToken,
       eventSetId,
       sandboxReport: async () => undefined,
@@ -84,42 +92,25 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   }
   // keepEvents 0: the runner reads only the sandbox's counters, not the events themselves.
   const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, keepEvents: 0, ...options.sandbox })
-  return withBaseUrl(sandbox.url, {
+  return {
     kind: 'sandbox',
     url: sandbox.url,
     accessToken: options.sandbox?.accessToken ?? DEFAULT_ACCESS_TOKEN,
     eventSetId: options.sandbox?.eventSetId ?? DEFAULT_EVENT_SET_ID,
     sandboxReport: async () => toSandboxReport(sandbox.stats()),
     close: () => sandbox.close()
-  })
-}
-
-/** Points the destination at `url` until the target is closed. */
-function withBaseUrl(url: string, target: Target): Target {
-  const previous = process.env[API_BASE_URL_ENV]
-  process.env[API_BASE_URL_ENV] = url
-  return {
-    ...target,
-    close: async () => {
-      try {
-        await target.close()
-      } finally {
-        if (previous === undefined) delete process.env[API_BASE_URL_ENV]
-        else process.env[API_BASE_URL_ENV] = previous
-      }
-    }
   }
 }
 
-function sandboxBaseUrl(text: string): string {
+/** The origin of an http(s) URL given on the command line. */
+function baseUrl(option: string, text: string): string {
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    throw new UsageError(`--sandbox-url: not a URL: ${text}`)
+    throw new UsageError(`${option}: not a URL: ${text}`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError('--sandbox-url: must be an http(s) URL')
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${option}: must be an http(s) URL`)
   return url.origin
 }
 

@@ -117,8 +117,8 @@ function describeSandbox(sandbox: Sandbox, options: SandboxOptions): string {
     `  Event set ID: ${options.eventSetId ?? DEFAULT_EVENT_SET_ID}`,
     `  Faults:       ${faults.length > 0 ? `${faults.join(' ')} (--seed ${sandbox.seed})` : 'none'}`,
     '',
-    'Point the destination at it:',
-    `  TIKTOK_API_BASE_URL=${sandbox.url}`,
+    'Send to it with the runner:',
+    `  tiktok-offline-conversions send <files or folders> --sandbox-url ${sandbox.url}`,
     '',
     `Admin: GET ${sandbox.url}${STATS_PATH}  GET ${sandbox.url}${EVENTS_PATH}  GET ${sandbox.url}${EVENT_IDS_PATH}  POST ${sandbox.url}${RESET_PATH}`,
     'Ctrl-C prints the stats and stops.'

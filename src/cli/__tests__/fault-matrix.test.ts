@@ -8,13 +8,15 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import nock from 'nock'
-import { REQUEST_TIMEOUT_ENV } from '../../destinations/tiktok-offline-conversions/tiktok/constants'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server'
+import { EXIT_FAILURE, exitStatus } from '../errors'
 import type { ReportLine } from '../report'
 import { runSend, type RunSendOptions } from '../run-send'
 
-const SAMPLE = join(__dirname, '..', '..', '..', 'samples', 'offline-conversions.ndjson')
-/** 40 deliverable Order Completed events: one preset, so requests are predictable. */
+/**
+ * 40 deliverable Order Completed events: one preset, so requests are predictable.
+ * No order ID, so each event's event_id is its messageId (the report's key).
+ */
 const EVENTS = Array.from({ length: 40 }, (_, i) =>
   JSON.stringify({
     type: 'track',
@@ -22,7 +24,7 @@ const EVENTS = Array.from({ length: 40 }, (_, i) =>
     messageId: `matrix-${i}`,
     timestamp: new Date(Date.now() - 3600_000).toISOString(),
     userId: `customer-${i}`,
-    properties: { order_id: `POS-${i}`, revenue: 10 + i, currency: 'USD' },
+    properties: { revenue: 10 + i, currency: 'USD' },
     context: { traits: { email: `buyer${i}@example.com`, phone: `+1 415 555 ${String(1000 + i)}` } }
   })
 )
@@ -40,7 +42,7 @@ async function run(options: Partial<RunSendOptions>): Promise<Run> {
   const waits: number[] = []
   const reportFile = join(require('node:os').tmpdir(), `matrix-${process.pid}-${Date.now()}.ndjson`)
   const summary = await runSend({
-    input: '-',
+    inputs: ['-'],
     stdin: Readable.from([EVENTS.join('\n')]),
     progress: false,
     batchSize: 10,
@@ -50,7 +52,8 @@ async function run(options: Partial<RunSendOptions>): Promise<Run> {
     sleep: async (ms) => void waits.push(ms),
     ...options
   })
-  for (const line of readFileSync(reportFile, 'utf8').trimEnd().split('\n')) lines.push(JSON.parse(line) as ReportLine)
+  const text = readFileSync(reportFile, 'utf8').trimEnd()
+  for (const line of text === '' ? [] : text.split('\n')) lines.push(JSON.parse(line) as ReportLine)
   return { lines, waits, summary }
 }
 
@@ -60,13 +63,21 @@ afterEach(async () => {
   sandbox = undefined
   nock.cleanAll()
   nock.enableNetConnect()
-  delete process.env[REQUEST_TIMEOUT_ENV]
 })
 
-async function againstSandbox(options: SandboxOptions, runner: Partial<RunSendOptions> = {}): Promise<Run & { sandbox: Sandbox }> {
+async function againstSandbox(
+  options: SandboxOptions,
+  runner: Partial<RunSendOptions> = {}
+): Promise<Run & { sandbox: Sandbox }> {
   sandbox = await startSandbox({ accessToken: TOKEN, eventSetId: EVENT_SET, seed: 11, ...options })
   // Ten requests of four events: with a fixed seed the faults fall the same way on every run.
-  const result = await run({ sandboxUrl: sandbox.url, accessToken: TOKEN, eventSetId: EVENT_SET, batchSize: 4, ...runner })
+  const result = await run({
+    sandboxUrl: sandbox.url,
+    accessToken: TOKEN,
+    eventSetId: EVENT_SET,
+    batchSize: 4,
+    ...runner
+  })
   return { ...result, sandbox }
 }
 
@@ -103,10 +114,13 @@ describe('retryable faults: the runner retries, every event ends accepted exactl
 
   test('HTTP 200 with code 40100 (rate limited) → 429, retried', async () => {
     let skew = 0
-    const result = await againstSandbox({ rateLimitPerSecond: 2, now: () => Date.now() + skew }, {
-      // Every back-off moves the sandbox's clock on a second, so the limit resets as it would in time.
-      sleep: async () => void (skew += 1000)
-    })
+    const result = await againstSandbox(
+      { rateLimitPerSecond: 2, now: () => Date.now() + skew },
+      {
+        // Every back-off moves the sandbox's clock on a second, so the limit resets as it would in time.
+        sleep: async () => void (skew += 1000)
+      }
+    )
     expectAllDeliveredOnce(result)
     expect(result.summary.sandbox?.faults).toMatchObject({ rateLimit: expect.any(Number) })
   })
@@ -130,46 +144,111 @@ describe('retryable faults: the runner retries, every event ends accepted exactl
       .persist()
       .post('/open_api/v1.3/event/track/')
       .reply(() => (++requests === 1 ? [200, ''] : [200, { code: 0, message: 'OK', request_id: `r${requests}` }]))
-    const { lines, summary } = await run({ accessToken: TOKEN, eventSetId: EVENT_SET })
+    const { lines, summary } = await run({ accessToken: TOKEN, eventSetId: EVENT_SET, authCheck: false })
     expect(summary).toMatchObject({ delivered: EVENTS.length, failed: 0, retried: 10 })
     expect(lines.filter((line) => line.attempts === 2).map((line) => line.messageId)).toEqual(
       Array.from({ length: 10 }, (_, i) => `matrix-${i}`)
     )
   })
 
-  test('timeout → 504, retried; still timing out after the last retry → reported failed', async () => {
-    process.env[REQUEST_TIMEOUT_ENV] = '50'
-    const { lines, summary, sandbox: box } = await againstSandbox({ latencyMs: 300 }, {
-      retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 }
+  test('timeout → 504, retried; no answer to any request of the run → unreachable: the rest not sent, exit 1', async () => {
+    const {
+      lines,
+      summary,
+      sandbox: box
+    } = await againstSandbox(
+      { latencyMs: 300 },
+      {
+        requestTimeoutMs: 50,
+        authCheck: false,
+        retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 }
+      }
+    )
+    // The first batch (4 events) is tried twice; then sending stops and the other 36 are reported, not sent.
+    expect(summary).toMatchObject({ delivered: 0, failed: 4, notSent: 36, retried: 4 })
+    expect(summary.stopped).toEqual({
+      reason: 'unreachable',
+      message: `no answer from the TikTok sandbox at ${box.url} after 2 attempts: No answer from TikTok in time: Request timed out after 50ms`,
+      filesNotRead: 0
     })
-    expect(summary).toMatchObject({ delivered: 0, failed: EVENTS.length, retried: EVENTS.length })
-    for (const line of lines) {
+    expect(exitStatus(summary, false)).toBe(EXIT_FAILURE)
+    for (const line of lines.slice(0, 4)) {
       expect(line).toMatchObject({ outcome: 'failed', status: 504, attempts: 2 })
       expect(line.error).toBe('No answer from TikTok in time: Request timed out after 50ms')
     }
+    for (const line of lines.slice(4)) {
+      expect(line).toMatchObject({ outcome: 'not-sent', status: 0, attempts: 0 })
+      expect(line.error).toBe('not sent: the target could not be reached')
+    }
     // The sandbox may have taken an answer nobody waited for: re-sending is safe, TikTok de-duplicates by event_id.
-    expect(box.stats().duplicateEventIds).toBeLessThanOrEqual(EVENTS.length)
+    expect(box.stats().duplicateEventIds).toBeLessThanOrEqual(4)
   })
 })
 
 describe('answers that retrying cannot fix: reported at once, never re-sent', () => {
-  test('HTTP 200 with code 40105 (invalid token) → 401 for every event', async () => {
-    sandbox = await startSandbox({ accessToken: TOKEN, eventSetId: EVENT_SET })
-    const { lines, summary } = await run({ sandboxUrl: sandbox.url, accessToken: 'not-the-token', eventSetId: EVENT_SET })
-    expect(summary).toMatchObject({ delivered: 0, rejected: EVENTS.length, retried: 0 })
-    expect(new Set(lines.map((line) => `${line.status} ${line.attempts} ${line.error?.replace(/request_id \w+/, 'request_id R')}`))).toEqual(
-      new Set(['401 1 TikTok refused the request: Invalid access token (code 40105, request_id R)'])
-    )
-    expect(sandbox.stats().acceptedEvents).toBe(0)
-  })
+  const refusals: Array<[string, string, string, string]> = [
+    ['40105 (invalid token)', 'not-the-token', EVENT_SET, 'Invalid access token (code 40105, request_id R)'],
+    [
+      '40001 (no access to the event set)',
+      TOKEN,
+      'someone-elses-set',
+      'No permission to operate event set someone-elses-set (code 40001, request_id R)'
+    ]
+  ]
+  const withoutRequestId = (text: string | undefined): string | undefined =>
+    text?.replace(/request_id \w+/, 'request_id R')
 
-  test('HTTP 200 with code 40001 (no access to the event set) → 401 for every event', async () => {
-    sandbox = await startSandbox({ accessToken: TOKEN, eventSetId: EVENT_SET })
-    const { lines, summary } = await run({ sandboxUrl: sandbox.url, accessToken: TOKEN, eventSetId: 'someone-elses-set' })
-    expect(summary).toMatchObject({ delivered: 0, rejected: EVENTS.length, retried: 0 })
-    expect(lines.every((line) => line.status === 401 && line.attempts === 1 && /code 40001/.test(line.error ?? ''))).toBe(true)
-    expect(lines.some((line) => (line.error ?? '').includes(TOKEN))).toBe(false)
-  })
+  test.each(refusals)(
+    'HTTP 200 with code %s → the credentials check fails: nothing sent, exit 1',
+    async (_, token, eventSet, refusal) => {
+      sandbox = await startSandbox({ accessToken: TOKEN, eventSetId: EVENT_SET })
+      const { lines, summary } = await run({ sandboxUrl: sandbox.url, accessToken: token, eventSetId: eventSet })
+      expect(lines).toEqual([])
+      expect(summary).toMatchObject({ credentialsCheck: 'refused', eventsRead: 0, delivered: 0, httpRequests: 1 })
+      expect(summary.stopped?.reason).toBe('credentials-refused')
+      expect(withoutRequestId(summary.stopped?.message)).toBe(
+        `the credentials check was refused by the TikTok sandbox at ${sandbox.url}: TikTok refused the request: ${refusal}; nothing was sent`
+      )
+      expect(exitStatus(summary, false)).toBe(EXIT_FAILURE)
+      expect(sandbox.stats()).toMatchObject({ requests: 1, acceptedEvents: 0 })
+    }
+  )
+
+  test.each(refusals)(
+    'HTTP 200 with code %s during a run (--no-auth-check) → that batch 401, the rest not sent, exit 1',
+    async (_, token, eventSet, refusal) => {
+      sandbox = await startSandbox({ accessToken: TOKEN, eventSetId: EVENT_SET })
+      const { lines, summary } = await run({
+        sandboxUrl: sandbox.url,
+        accessToken: token,
+        eventSetId: eventSet,
+        authCheck: false
+      })
+      // Batches of 10, one at a time: the first is refused, then sending stops and the input is read to the end.
+      expect(summary).toMatchObject({
+        eventsRead: 40,
+        delivered: 0,
+        rejected: 10,
+        notSent: 30,
+        retried: 0,
+        httpRequests: 1
+      })
+      expect(summary.stopped?.reason).toBe('credentials-refused')
+      expect(exitStatus(summary, false)).toBe(EXIT_FAILURE)
+      const rejected = lines.filter((line) => line.outcome === 'rejected')
+      expect(rejected.map((line) => line.messageId)).toEqual(Array.from({ length: 10 }, (_, i) => `matrix-${i}`))
+      expect(
+        new Set(rejected.map((line) => `${line.status} ${line.attempts} ${withoutRequestId(line.error ?? '')}`))
+      ).toEqual(new Set([`401 1 TikTok refused the request: ${refusal}`]))
+      const notSent = lines.filter((line) => line.outcome === 'not-sent')
+      expect(notSent.map((line) => line.messageId)).toEqual(Array.from({ length: 30 }, (_, i) => `matrix-${i + 10}`))
+      expect(new Set(notSent.map((line) => `${line.status} ${line.attempts} ${line.error}`))).toEqual(
+        new Set(['0 0 not sent: credentials refused'])
+      )
+      expect(lines.some((line) => (line.error ?? '').includes(TOKEN))).toBe(false)
+      expect(sandbox.stats()).toMatchObject({ requests: 1, acceptedEvents: 0 })
+    }
+  )
 
   test('HTTP 200 with code 40002 for one event → that event 400 with TikTok message, the others delivered', async () => {
     nock.disableNetConnect()
@@ -179,11 +258,12 @@ describe('answers that retrying cannot fix: reported at once, never re-sent', ()
       .post('/open_api/v1.3/event/track/')
       .reply((_uri, body) => {
         const ids = (body as { data: { event_id: string }[] }).data.map((event) => event.event_id)
-        if (ids.includes('matrix-13')) return [200, { code: 40002, message: 'data.properties: invalid', request_id: 'r-bad' }]
+        if (ids.includes('matrix-13'))
+          return [200, { code: 40002, message: 'data.properties: invalid', request_id: 'r-bad' }]
         accepted.push(...ids)
         return [200, { code: 0, message: 'OK', request_id: 'r-ok' }]
       })
-    const { lines, summary } = await run({ accessToken: TOKEN, eventSetId: EVENT_SET })
+    const { lines, summary } = await run({ accessToken: TOKEN, eventSetId: EVENT_SET, authCheck: false })
     expect(summary).toMatchObject({ delivered: EVENTS.length - 1, rejected: 1, failed: 0, retried: 0 })
     expect(lines.find((line) => line.messageId === 'matrix-13')).toMatchObject({
       outcome: 'rejected',
@@ -191,10 +271,10 @@ describe('answers that retrying cannot fix: reported at once, never re-sent', ()
       attempts: 1,
       error: 'TikTok refused the request: data.properties: invalid (code 40002, request_id r-bad)'
     })
-    expect(accepted.sort()).toEqual(EVENTS.map((_, i) => `matrix-${i}`).filter((id) => id !== 'matrix-13').sort())
+    expect(accepted.sort()).toEqual(
+      EVENTS.map((_, i) => `matrix-${i}`)
+        .filter((id) => id !== 'matrix-13')
+        .sort()
+    )
   })
-})
-
-test('the sample file is what npm start runs', () => {
-  expect(readFileSync(SAMPLE, 'utf8').split('\n').length).toBeGreaterThan(50)
 })

@@ -1,13 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
 import { runCli, type CliIO } from '../main'
 import type { RunSummary } from '../summary'
+import { freshSample } from './helpers'
 
-const SAMPLE = join(__dirname, '..', '..', '..', 'samples', 'offline-conversions.ndjson')
-const GOOD_LINES = readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 5).join('\n')
+let SAMPLE: string
+let GOOD_LINES: string
 
 interface Captured {
   code: number
@@ -15,14 +17,14 @@ interface Captured {
   stderr: string
 }
 
-async function cli(args: string[], stdin = ''): Promise<Captured> {
+async function cli(args: string[], stdin: string | AsyncIterable<Buffer> = ''): Promise<Captured> {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   const out: Buffer[] = []
   const err: Buffer[] = []
   stdout.on('data', (chunk: Buffer) => out.push(chunk))
   stderr.on('data', (chunk: Buffer) => err.push(chunk))
-  const io: CliIO = { stdout, stderr, stdin: Readable.from([Buffer.from(stdin)]) }
+  const io: CliIO = { stdout, stderr, stdin: typeof stdin === 'string' ? Readable.from([Buffer.from(stdin)]) : stdin }
   const code = await runCli(args, io)
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
 }
@@ -35,6 +37,8 @@ const savedEnv: Partial<Record<string, string>> = {}
 beforeAll(async () => {
   sandbox = await startSandbox()
   dir = mkdtempSync(join(tmpdir(), 'runner-cli-'))
+  SAMPLE = freshSample(dir)
+  GOOD_LINES = readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 5).join('\n')
   for (const key of ENV_KEYS) {
     savedEnv[key] = process.env[key]
     delete process.env[key]
@@ -53,19 +57,15 @@ afterEach(() => {
 })
 
 describe('--help', () => {
-  it('documents the commands, environment variables and exit statuses', async () => {
+  it('documents the commands, environment variables and every exit status', async () => {
     const { code, stdout } = await cli(['--help'])
     expect(code).toBe(0)
-    for (const text of [
-      'send',
-      'check-auth',
-      'TIKTOK_ACCESS_TOKEN',
-      'TIKTOK_EVENT_SET_ID',
-      'TIKTOK_API_BASE_URL',
-      'Exit status'
-    ]) {
+    for (const text of ['send', 'check-auth', 'TIKTOK_ACCESS_TOKEN', 'TIKTOK_EVENT_SET_ID', 'Exit status']) {
       expect(stdout).toContain(text)
     }
+    for (const status of ['0', '1', '2', '130']) expect(stdout).toMatch(new RegExp(`^  ${status} +\\S`, 'm'))
+    // The host is an option now, not an environment variable the destination reads.
+    expect(stdout).not.toContain('TIKTOK_API_BASE_URL')
   })
 
   it('documents every option of send', async () => {
@@ -76,6 +76,10 @@ describe('--help', () => {
       '--event-set-id',
       '--default-phone-country',
       '--sandbox-url',
+      '--api-url',
+      '--no-auth-check',
+      '--resume',
+      '--stop-wait',
       '--dry-run',
       '--pretty',
       '--action',
@@ -92,7 +96,13 @@ describe('--help', () => {
       '--json',
       'TIKTOK_DEFAULT_PHONE_COUNTRY',
       'Retry-After',
-      'outcome'
+      'outcome',
+      'gzip',
+      'UTF-8',
+      'not-sent',
+      'unknown',
+      'Match quality',
+      '130'
     ]) {
       expect(stdout).toContain(option)
     }
@@ -136,6 +146,92 @@ describe('exit statuses', () => {
     expect(unknown.stderr).toContain('unknown action "sendAll"')
   })
 
+  it('2 for an invalid --subscribe, with what the parser read, before reading anything', async () => {
+    let read = false
+    const stdin = (async function* (): AsyncGenerator<Buffer> {
+      read = true
+      yield Buffer.from(GOOD_LINES)
+    })()
+    const mapping = join(dir, 'contact.json')
+    writeFileSync(mapping, '{"event": "Contact"}')
+    const { code, stdout, stderr } = await cli(
+      [
+        'send',
+        '-',
+        '--sandbox-url',
+        sandbox.url,
+        '--action',
+        'trackNonPaymentOfflineConversion',
+        '--mapping',
+        mapping,
+        '--subscribe',
+        "event = 'Callback Started'"
+      ],
+      stdin
+    )
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toBe(
+      `tiktok-offline-conversions: invalid subscription (--subscribe): Segment's parser reads \`event = 'Callback Started'\` as \`event = "'Callback Started'"\`, which is not what it says: FQL strings take double quotes, operators are = != < > <= >=, as in \`type = "track" and event = "Order Completed"\`\n`
+    )
+    expect(read).toBe(false)
+    expect(sandbox.stats().requests).toBe(0)
+  })
+
+  it('1 when the target refuses the credentials, even without --fail-on-rejects: nothing is sent', async () => {
+    sandbox.reset()
+    const { code, stdout } = await cli([
+      'send',
+      SAMPLE,
+      '--sandbox-url',
+      sandbox.url,
+      '--access-token',
+      'not-the-sandbox-token',
+      '--no-progress'
+    ])
+    expect(code).toBe(1)
+    expect(stdout).toMatch(
+      /^Stopped: credentials refused: the credentials check was refused by the TikTok sandbox at http:\/\/127\.0\.0\.1:\d+: TikTok refused the request: Invalid access token \(code 40105, request_id \w+\); nothing was sent$/m
+    )
+    expect(stdout.split('\n').slice(2)).toEqual([
+      'Credentials                             refused: nothing was sent',
+      'HTTP requests                        1  answers: 200×1',
+      ''
+    ])
+    expect(sandbox.stats()).toMatchObject({ requests: 1, acceptedEvents: 0 })
+  })
+
+  it('1 when the target cannot be reached, even without --fail-on-rejects: nothing is sent', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as { port: number }
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    const { code, stdout } = await cli(
+      [
+        'send',
+        '-',
+        '--sandbox-url',
+        `http://127.0.0.1:${port}`,
+        '--retry-base-ms',
+        '1',
+        '--max-retries',
+        '1',
+        '--json'
+      ],
+      GOOD_LINES
+    )
+    expect(code).toBe(1)
+    const summary = JSON.parse(stdout) as RunSummary
+    expect(summary).toMatchObject({ credentialsCheck: 'failed', eventsRead: 0, delivered: 0, httpRequests: 2 })
+    expect(summary.stopped?.reason).toBe('unreachable')
+    expect(summary.stopped?.message).toMatch(
+      new RegExp(
+        `^the credentials could not be checked by the TikTok sandbox at http://127\\.0\\.0\\.1:${port}: Could not reach TikTok: .+; nothing was sent$`
+      )
+    )
+  })
+
   it('0 when the run completed, even with rejects; 1 with --fail-on-rejects', async () => {
     const args = ['send', SAMPLE, '--sandbox-url', sandbox.url, '--no-progress']
     const completed = await cli(args)
@@ -152,7 +248,7 @@ describe('exit statuses', () => {
     )
     expect(code).toBe(0)
     const summary = JSON.parse(stdout) as RunSummary
-    expect(summary).toMatchObject({ input: 'stdin', eventsRead: 5, delivered: 5, rejected: 0 })
+    expect(summary).toMatchObject({ inputs: ['-'], eventsRead: 5, delivered: 5, rejected: 0 })
   })
 })
 
@@ -161,10 +257,12 @@ describe('send', () => {
     process.env.TIKTOK_ACCESS_TOKEN = 'sandbox-access-token'
     process.env.TIKTOK_EVENT_SET_ID = 'wrong-event-set'
     const { code, stdout } = await cli(['send', '-', '--sandbox-url', sandbox.url, '--json'], GOOD_LINES)
-    expect(code).toBe(0)
+    expect(code).toBe(1)
     const summary = JSON.parse(stdout) as RunSummary
-    expect(summary.rejected).toBe(5)
-    expect(summary.reasons.rejected[0].reason).toMatch(/No permission to operate event set .* \(code 40001\)$/)
+    expect(summary).toMatchObject({ credentialsCheck: 'refused', delivered: 0 })
+    expect(summary.stopped?.message).toMatch(
+      /No permission to operate event set wrong-event-set \(code 40001, request_id \w+\); nothing was sent$/
+    )
   })
 
   it('--dry-run writes only request bodies to stdout and the summary to stderr', async () => {
@@ -219,7 +317,9 @@ describe('check-auth', () => {
       'sandbox-event-set'
     ])
     expect(code).toBe(1)
-    expect(stderr).toMatch(/Credentials check failed against .*: Credentials are invalid: .*40105/)
+    expect(stderr).toMatch(
+      /^Credentials check failed against http:\/\/127\.0\.0\.1:\d+: TikTok refused the request: Invalid access token \(code 40105, request_id \w+\)\n$/
+    )
     expect(stderr).not.toContain(token)
   })
 

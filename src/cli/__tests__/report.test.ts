@@ -12,6 +12,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const line = (overrides: Partial<ReportLine>): ReportLine => ({
+  file: 'events.ndjson',
   index: 1,
   messageId: 'm1',
   action: 'trackPaymentOfflineConversion',
@@ -74,6 +75,7 @@ describe('ReportWriter', () => {
       line({ index: 2, messageIdGenerated: true, messageId: 'runner-abc' })
     ])
     expect(Object.keys(JSON.parse(lines[0]) as object)).toEqual([
+      'file',
       'index',
       'messageId',
       'action',
@@ -149,8 +151,11 @@ describe('SummaryCollector', () => {
     const summary = collector.summary({
       target: 'sandbox',
       targetUrl: 'http://127.0.0.1:1',
-      input: 'events.ndjson',
+      inputs: ['events.ndjson'],
+      files: 1,
+      gzipFiles: 0,
       format: 'ndjson',
+      credentialsCheck: 'accepted',
       elapsedMs: 2000,
       dryRun: false
     })
@@ -168,8 +173,10 @@ describe('SummaryCollector', () => {
       httpStatuses: { '200': 1, '503': 2 },
       eventsPerSecond: 5
     })
+    const route = { skipped: 0, rejected: 0, failed: 0, notSent: 0, unknown: 0 }
     expect(summary.routes).toEqual([
       {
+        ...route,
         preset: 'Complete Payment',
         action: 'trackPaymentOfflineConversion',
         events: 6,
@@ -177,7 +184,7 @@ describe('SummaryCollector', () => {
         rejected: 1,
         failed: 3
       },
-      { preset: 'Contact', action: 'trackNonPaymentOfflineConversion', events: 1, delivered: 1, rejected: 0, failed: 0 }
+      { ...route, preset: 'Contact', action: 'trackNonPaymentOfflineConversion', events: 1, delivered: 1 }
     ])
     expect(summary.reasons).toEqual({
       inputErrors: [{ reason: 'input: not valid JSON', count: 1 }],
@@ -192,6 +199,7 @@ describe('SummaryCollector', () => {
     for (const expected of [
       /^Target: the built-in TikTok sandbox .* at http:\/\/127\.0\.0\.1:1$/m,
       /^Events read +9 {2}events\.ndjson \(NDJSON\)$/m,
+      /^Credentials {2,}accepted \(checked before sending/m,
       /^ {2}not routed +1 /m,
       /^ {4}Complete Payment +6 {2}→ trackPaymentOfflineConversion: delivered 2, rejected 1, failed 3$/m,
       /^Delivered +3$/m,

@@ -1,9 +1,17 @@
 import type { Result, SegmentEvent } from '@segment/actions-core'
 import definition from '../../destinations/tiktok-offline-conversions'
-import { API_BASE_URL_ENV } from '../../destinations/tiktok-offline-conversions/tiktok/constants'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
 import { UsageError } from '../errors'
-import { NOT_SUBSCRIBED_MESSAGE, Router, combineResults, customSubscription, presetSubscriptions } from '../route'
+import type { DeliveryFacts } from '../quality'
+import {
+  NOT_SUBSCRIBED_MESSAGE,
+  Router,
+  combineResults,
+  customSubscription,
+  fqlProblem,
+  presetSubscriptions
+} from '../route'
+import { anHourAgo } from './helpers'
 
 const notSubscribed = {
   status: 400,
@@ -12,6 +20,16 @@ const notSubscribed = {
   errorreporter: 'INTEGRATIONS' as never
 }
 const ok = { status: 200, sent: {}, body: {} }
+/** What the runner keeps of a delivered event whose `sent` holds nothing it counts. */
+const nothing: DeliveryFacts = {
+  email: false,
+  phone: false,
+  externalId: false,
+  ttclid: false,
+  purchase: false,
+  withoutRevenue: false,
+  dropped: []
+}
 const failure = (status: number, errormessage: string) => ({
   status,
   errortype: 'BAD_REQUEST' as const,
@@ -27,7 +45,7 @@ describe('combineResults', () => {
       { multistatus: [notSubscribed, failure(503, 'TikTok answered HTTP 503'), notSubscribed, notSubscribed] }
     ]
     expect(combineResults(results, 4, [0, 1, 2])).toEqual([
-      [{ subscription: 0, status: 200, message: null }],
+      [{ subscription: 0, status: 200, message: null, delivery: nothing }],
       [{ subscription: 2, status: 503, message: 'TikTok answered HTTP 503' }],
       [{ subscription: 0, status: 400, message: 'currency: bad' }],
       []
@@ -38,7 +56,7 @@ describe('combineResults', () => {
     const results: Result[] = [{ multistatus: [ok] }, { multistatus: [failure(429, 'rate limited')] }]
     expect(combineResults(results, 1, [3, 7])).toEqual([
       [
-        { subscription: 3, status: 200, message: null },
+        { subscription: 3, status: 200, message: null, delivery: nothing },
         { subscription: 7, status: 429, message: 'rate limited' }
       ]
     ])
@@ -46,8 +64,42 @@ describe('combineResults', () => {
 
   it('answers 500 for an event actions-core gave no entry, rather than losing it', () => {
     expect(combineResults([{ multistatus: [ok] }], 2, [0])).toEqual([
-      [{ subscription: 0, status: 200, message: null }],
+      [{ subscription: 0, status: 200, message: null, delivery: nothing }],
       [{ subscription: 0, status: 500, message: 'actions-core gave no answer for this event' }]
+    ])
+  })
+
+  it("keeps, of a delivered event, which identifiers were sent and the destination's notes of what it dropped", () => {
+    const hash = 'a'.repeat(64)
+    const sent = {
+      event: 'CompletePayment',
+      event_time: 1,
+      user: { email: [hash], phone: [], external_id: [hash], ttclid: 'E.C.P.x' },
+      properties: { currency: 'USD' }
+    }
+    const body = {
+      code: 0,
+      message: 'OK',
+      request_id: 'r1',
+      dropped: ['phone_numbers[0]: no country code and no Default Phone Country', 42]
+    }
+    expect(combineResults([{ multistatus: [{ status: 200, sent, body }] }], 1, [0])).toEqual([
+      [
+        {
+          subscription: 0,
+          status: 200,
+          message: null,
+          delivery: {
+            email: true,
+            phone: false,
+            externalId: true,
+            ttclid: true,
+            purchase: true,
+            withoutRevenue: true,
+            dropped: ['phone_numbers[0]: no country code and no Default Phone Country']
+          }
+        }
+      ]
     ])
   })
 })
@@ -89,7 +141,7 @@ describe('subscriptions', () => {
       undefined,
       /does not define: evnt/
     ],
-    ['invalid FQL', 'trackNonPaymentOfflineConversion', { event: 'x' }, 'evnt = "x"', /invalid subscription/],
+    ['invalid FQL', 'trackNonPaymentOfflineConversion', { event: 'x' }, 'evnt = "x"', /^invalid subscription/],
     ['a prototype key as action', 'constructor', { event: 'x' }, undefined, /unknown action/]
   ])('custom: refuses %s', (_, action, mapping, subscribe, message) => {
     expect(() => customSubscription(definition, action, mapping, subscribe)).toThrow(UsageError)
@@ -97,23 +149,52 @@ describe('subscriptions', () => {
   })
 })
 
+describe('fqlProblem: --subscribe as Segment reads it', () => {
+  it.each([
+    'type = "track"',
+    'type = "track" and event = "Order Completed"',
+    'type="track"',
+    'type = "track" and (event = "A" or event = "B")',
+    'properties.value > 10',
+    'contains(event, "Order")',
+    'userId != null'
+  ])('takes %s', (fql) => expect(fqlProblem(fql)).toBeUndefined())
+
+  const advice =
+    'FQL strings take double quotes, operators are = != < > <= >=, as in `type = "track" and event = "Order Completed"`'
+  it.each([
+    [
+      "event = 'Order Completed'",
+      `Segment's parser reads \`event = 'Order Completed'\` as \`event = "'Order Completed'"\`, which is not what it says: ${advice}`
+    ],
+    [
+      'type == "track"',
+      `Segment's parser reads \`type == "track"\` as \`type = "="\`, which is not what it says: ${advice}`
+    ],
+    [
+      'type = "track" and',
+      `Segment's parser reads \`type = "track" and\` as \`type = "track"\`, which is not what it says: ${advice}`
+    ],
+    [
+      'evnt = "x"',
+      '`evnt = "x"` is not FQL Segment can parse (the parser says: Cannot read properties of undefined (reading \'type\')); FQL reads like `type = "track" and event = "Order Completed"`'
+    ]
+  ])('refuses %s, saying how it reads', (fql, problem) => expect(fqlProblem(fql)).toBe(problem))
+})
+
 describe('Router against the sandbox', () => {
   let sandbox: Sandbox
-  const previous = process.env[API_BASE_URL_ENV]
 
   beforeAll(async () => {
     sandbox = await startSandbox()
-    process.env[API_BASE_URL_ENV] = sandbox.url
   })
   afterAll(async () => {
-    if (previous === undefined) delete process.env[API_BASE_URL_ENV]
-    else process.env[API_BASE_URL_ENV] = previous
     await sandbox.close()
   })
   beforeEach(() => sandbox.reset())
 
   const settings = { accessToken: 'sandbox-access-token', eventSetID: 'sandbox-event-set' }
-  const now = new Date(Date.now() - 3600_000).toISOString()
+  const now = anHourAgo()
   const event = (messageId: string, name: string, extra: Partial<SegmentEvent> = {}): SegmentEvent => ({
     type: 'track',
     event: name,
@@ -121,16 +202,35 @@ describe('Router against the sandbox', () => {
     timestamp: now,
     userId: `user-${messageId}`,
     properties: { currency: 'USD', revenue: 10 },
+    context: { traits: { email: `${messageId}@example.com`, phone: '+1 415 555 0134' } },
     ...extra
   })
+  /** A delivered event: email, phone and external ID sent; a purchase (with its revenue) or not. */
+  const delivered = (eventId: string, purchase: boolean): DeliveryFacts => ({
+    eventId,
+    email: true,
+    phone: true,
+    externalId: true,
+    ttclid: false,
+    purchase,
+    withoutRevenue: false,
+    dropped: []
+  })
+  const redirect = (): { baseUrl: string } => ({ baseUrl: sandbox.url })
 
   it('routes each event to the preset that subscribes to it, counts requests, and empties the responses it kept', async () => {
     let requests = 0
     const statuses: number[] = []
-    const router = new Router(definition, presetSubscriptions(definition), settings, {
-      onRequest: () => requests++,
-      onResponse: (status) => statuses.push(status)
-    })
+    const router = new Router(
+      definition,
+      presetSubscriptions(definition),
+      settings,
+      {
+        onRequest: () => requests++,
+        onResponse: (status) => statuses.push(status)
+      },
+      redirect()
+    )
     const names = router.subscriptions.map((subscription) => subscription.name)
     const routing = await router.run([
       event('m1', 'Order Completed'),
@@ -139,14 +239,21 @@ describe('Router against the sandbox', () => {
       event('m4', 'Order Completed', { properties: { revenue: 5 } })
     ])
     expect(routing).toEqual([
-      [{ subscription: names.indexOf('Complete Payment'), status: 200, message: null }],
-      [{ subscription: names.indexOf('Complete Registration'), status: 200, message: null }],
+      [{ subscription: names.indexOf('Complete Payment'), status: 200, message: null, delivery: delivered('m1', true) }],
+      [
+        {
+          subscription: names.indexOf('Complete Registration'),
+          status: 200,
+          message: null,
+          delivery: delivered('m2', false)
+        }
+      ],
       [],
       [
         {
           subscription: names.indexOf('Complete Payment'),
           status: 400,
-          message: "The root value is missing the required field 'currency'."
+          message: 'currency: required when value is given; TikTok reports a value only with its ISO 4217 currency code'
         }
       ]
     ])
@@ -158,9 +265,9 @@ describe('Router against the sandbox', () => {
   })
 
   it('runs only the given subscription', async () => {
-    const router = new Router(definition, presetSubscriptions(definition), settings)
+    const router = new Router(definition, presetSubscriptions(definition), settings, {}, redirect())
     const routing = await router.run([event('m1', 'Order Completed'), event('m2', 'Signed Up')], 0)
-    expect(routing).toEqual([[{ subscription: 0, status: 200, message: null }], []])
+    expect(routing).toEqual([[{ subscription: 0, status: 200, message: null, delivery: delivered('m1', true) }], []])
     expect(sandbox.acceptedCount('m2')).toBe(0)
   })
 
@@ -170,22 +277,27 @@ describe('Router against the sandbox', () => {
       customSubscription(
         definition,
         'trackNonPaymentOfflineConversion',
-        { event: 'PlaceAnOrder', event_id: { '@path': '$.messageId' }, external_ids: { '@path': '$.userId' } },
+        {
+          event: 'PlaceAnOrder',
+          event_id: { '@path': '$.messageId' },
+          email_addresses: { '@path': '$.context.traits.email' },
+          external_ids: { '@path': '$.userId' }
+        },
         'event = "Order Completed"'
       )
     ]
-    const router = new Router(definition, subscriptions, settings)
+    const router = new Router(definition, subscriptions, settings, {}, redirect())
     expect(await router.run([event('m1', 'Order Completed')])).toEqual([
       [
-        { subscription: 0, status: 200, message: null },
-        { subscription: 1, status: 200, message: null }
+        { subscription: 0, status: 200, message: null, delivery: delivered('m1', true) },
+        { subscription: 1, status: 200, message: null, delivery: { ...delivered('m1', false), phone: false } }
       ]
     ])
     expect(sandbox.acceptedCount('m1')).toBe(2)
   })
 
   it('isolates an event actions-core throws on; the rest of the batch is sent exactly once', async () => {
-    const router = new Router(definition, presetSubscriptions(definition), settings)
+    const router = new Router(definition, presetSubscriptions(definition), settings, {}, redirect())
     const events = [
       event('a1', 'Signed Up'),
       event('a2', 'Signed Up'),

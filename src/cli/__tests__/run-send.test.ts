@@ -1,15 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
-import { API_BASE_URL_ENV } from '../../destinations/tiktok-offline-conversions/tiktok/constants'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
 import { InputOutputError, UsageError } from '../errors'
 import type { ReportLine } from '../report'
 import { runSend, type RunSendOptions } from '../run-send'
+import { freshSample, readReport } from './helpers'
 
-const SAMPLE = join(__dirname, '..', '..', '..', 'samples', 'offline-conversions.ndjson')
-const SAMPLE_LINES = readFileSync(SAMPLE, 'utf8').trimEnd().split('\n')
+/** The sample file, dated for today (see samples/fresh-dates.ts), and its lines. */
+let SAMPLE: string
+let SAMPLE_LINES: string[]
 
 /** What the sample file holds: 60 lines, 54 conversions TikTok takes, and these six that it cannot. */
 const EXPECTED_PROBLEMS: Record<number, Pick<ReportLine, 'outcome' | 'status' | 'preset' | 'error'>> = {
@@ -18,7 +19,7 @@ const EXPECTED_PROBLEMS: Record<number, Pick<ReportLine, 'outcome' | 'status' | 
     status: 400,
     preset: 'Submit Form',
     error:
-      'No identifier: at least one of email_addresses, phone_numbers or external_ids must hold a usable value (phone numbers that cannot be read as E.164 are dropped)'
+      'email_addresses, phone_numbers: no usable email address or phone number; TikTok matches offline events by email or phone only, so an external ID alone cannot be matched'
   },
   27: {
     outcome: 'rejected',
@@ -30,14 +31,14 @@ const EXPECTED_PROBLEMS: Record<number, Pick<ReportLine, 'outcome' | 'status' | 
     outcome: 'rejected',
     status: 400,
     preset: 'Contact',
-    error: 'timestamp: must be an ISO 8601 date or a Unix time in seconds or milliseconds'
+    error: 'timestamp: must be an ISO 8601 date (UTC when it has no offset) or a Unix time in seconds or milliseconds'
   },
   42: { outcome: 'input-error', status: 400, preset: null, error: 'input: not valid JSON' },
   49: {
     outcome: 'rejected',
     status: 400,
     preset: 'Complete Payment',
-    error: "The root value is missing the required field 'currency'."
+    error: 'currency: required when value is given; TikTok reports a value only with its ISO 4217 currency code'
   },
   57: { outcome: 'unrouted', status: 0, preset: null, error: 'not routed: no subscription matches this event' }
 }
@@ -49,6 +50,8 @@ const quiet: Partial<RunSendOptions> = { progress: false, retry: { baseDelayMs: 
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'runner-send-'))
+  SAMPLE = freshSample(dir)
+  SAMPLE_LINES = readFileSync(SAMPLE, 'utf8').trimEnd().split('\n')
   sandbox = await startSandbox()
 })
 afterAll(async () => {
@@ -57,36 +60,36 @@ afterAll(async () => {
 })
 beforeEach(() => sandbox.reset())
 
-function readReport(path: string): ReportLine[] {
-  return readFileSync(path, 'utf8')
-    .trimEnd()
-    .split('\n')
-    .map((text) => JSON.parse(text) as ReportLine)
-    .sort((a, b) => a.index - b.index)
-}
-
 describe('send: the sample file against a running sandbox', () => {
   it('gives every input line exactly one outcome: accepted once by event_id, or reported with a reason', async () => {
     const report = join(dir, 'sample-report.ndjson')
-    const before = process.env[API_BASE_URL_ENV]
-    const summary = await runSend({ ...quiet, input: SAMPLE, sandboxUrl: sandbox.url, report })
-    expect(process.env[API_BASE_URL_ENV]).toBe(before)
+    const environment = { ...process.env }
+    const summary = await runSend({ ...quiet, inputs: [SAMPLE], sandboxUrl: sandbox.url, report })
+    // The destination is pointed at the sandbox through its request client, never through the environment.
+    expect(process.env).toEqual(environment)
 
     const lines = readReport(report)
     expect(lines.map((line) => line.index)).toEqual(SAMPLE_LINES.map((_, i) => i + 1))
+    expect(new Set(lines.map((line) => line.file))).toEqual(new Set([SAMPLE]))
 
     const problems: Record<number, unknown> = {}
     for (const line of lines) {
       if (line.outcome === 'delivered') {
         expect(line).toMatchObject({ status: 200, error: null, attempts: 1 })
         expect(line.action).toMatch(/^track(Non)?PaymentOfflineConversion$/)
-        expect(sandbox.acceptedCount(line.messageId ?? '')).toBe(1)
+        expect(sandbox.acceptedCount(line.eventId ?? '')).toBe(1)
       } else {
         problems[line.index] = { outcome: line.outcome, status: line.status, preset: line.preset, error: line.error }
         if (line.messageId) expect(sandbox.acceptedCount(line.messageId)).toBe(0)
       }
     }
     expect(problems).toEqual(EXPECTED_PROBLEMS)
+    // US numbers written without +1 (no Default Phone Country): left out of the event and said so, by position.
+    const noCountry = ['phone_numbers[0]: no country code and no Default Phone Country']
+    const withDropped = lines.filter((line) => line.dropped).sort((a, b) => a.index - b.index)
+    expect(withDropped.map((line) => [line.index, line.dropped])).toEqual(
+      [2, 5, 6, 16, 21, 30, 33, 36, 56].map((index) => [index, noCountry])
+    )
 
     const stats = sandbox.stats()
     expect(stats).toMatchObject({
@@ -94,20 +97,28 @@ describe('send: the sample file against a running sandbox', () => {
       uniqueEventIds: DELIVERABLE,
       duplicateEventIds: 0,
       acceptedEventsWithoutId: 0,
-      rejected: {}
+      // The credentials check: a request with no events, which the sandbox (like TikTok) refuses for that.
+      rejected: { '40002': 1 }
     })
     expect(summary).toMatchObject({
       target: 'sandbox-url',
       targetUrl: sandbox.url,
+      inputs: [SAMPLE],
+      files: 1,
+      gzipFiles: 0,
       format: 'ndjson',
+      credentialsCheck: 'accepted',
       eventsRead: 60,
       inputErrors: 1,
       messageIdsGenerated: 1,
       unrouted: 1,
       routedEvents: 58,
       delivered: DELIVERABLE,
+      skipped: 0,
       rejected: 4,
       failed: 0,
+      notSent: 0,
+      unknown: 0,
       retried: 0,
       httpRequests: stats.requests,
       httpStatuses: { '200': stats.requests },
@@ -122,6 +133,7 @@ describe('send: the sample file against a running sandbox', () => {
     expect(summary.delivered + summary.rejected + summary.failed + summary.unrouted + summary.inputErrors).toBe(
       SAMPLE_LINES.length
     )
+    expect(summary.stopped).toBeUndefined()
     expect(
       summary.routes.map(({ preset, events, delivered, rejected, failed }) => [
         preset,
@@ -161,14 +173,14 @@ describe('send: the sample file against a running sandbox', () => {
   })
 
   it('sends it again with the same event_ids, so TikTok de-duplicates a re-run', async () => {
-    await runSend({ ...quiet, input: SAMPLE, sandboxUrl: sandbox.url })
-    await runSend({ ...quiet, input: SAMPLE, sandboxUrl: sandbox.url })
+    await runSend({ ...quiet, inputs: [SAMPLE], sandboxUrl: sandbox.url })
+    await runSend({ ...quiet, inputs: [SAMPLE], sandboxUrl: sandbox.url })
     expect(sandbox.stats()).toMatchObject({ acceptedEvents: 2 * DELIVERABLE, uniqueEventIds: DELIVERABLE })
     expect([...sandbox.eventIdCounts().values()].every((count) => count === 2)).toBe(true)
   })
 
   it('gives the same outcomes in small batches run concurrently', async () => {
-    const summary = await runSend({ ...quiet, input: SAMPLE, sandboxUrl: sandbox.url, batchSize: 3, concurrency: 8 })
+    const summary = await runSend({ ...quiet, inputs: [SAMPLE], sandboxUrl: sandbox.url, batchSize: 3, concurrency: 8 })
     expect(summary).toMatchObject({ eventsRead: 60, delivered: DELIVERABLE, rejected: 4, unrouted: 1, inputErrors: 1 })
     expect(sandbox.stats()).toMatchObject({ acceptedEvents: DELIVERABLE, uniqueEventIds: DELIVERABLE })
   })
@@ -178,7 +190,7 @@ describe('send: the sample file against a running sandbox', () => {
     const elements = SAMPLE_LINES.map((line, i) => (i === 41 ? JSON.stringify('{"broken": ') : line))
     writeFileSync(path, `[\n${elements.join(',\n')}\n]\n`)
     const report = join(dir, 'array-report.ndjson')
-    const summary = await runSend({ ...quiet, input: path, sandboxUrl: sandbox.url, report })
+    const summary = await runSend({ ...quiet, inputs: [path], sandboxUrl: sandbox.url, report })
     expect(summary).toMatchObject({
       format: 'json-array',
       eventsRead: 60,
@@ -194,13 +206,16 @@ describe('send: the sample file against a running sandbox', () => {
   })
 
   it('reads stdin for "-"', async () => {
+    const report = join(dir, 'stdin-report.ndjson')
     const summary = await runSend({
       ...quiet,
-      input: '-',
+      inputs: ['-'],
       stdin: Readable.from([Buffer.from(SAMPLE_LINES.slice(0, 10).join('\n'))]),
-      sandboxUrl: sandbox.url
+      sandboxUrl: sandbox.url,
+      report
     })
-    expect(summary).toMatchObject({ input: 'stdin', eventsRead: 10, delivered: 10 })
+    expect(summary).toMatchObject({ inputs: ['-'], files: 1, eventsRead: 10, delivered: 10 })
+    expect(new Set(readReport(report).map((line) => line.file))).toEqual(new Set(['stdin']))
   })
 
   it('runs a custom action and mapping instead of the presets', async () => {
@@ -217,7 +232,7 @@ describe('send: the sample file against a running sandbox', () => {
     )
     const summary = await runSend({
       ...quiet,
-      input: SAMPLE,
+      inputs: [SAMPLE],
       sandboxUrl: sandbox.url,
       action: 'trackNonPaymentOfflineConversion',
       mappingFile,
@@ -238,8 +253,11 @@ describe('send: the sample file against a running sandbox', () => {
         action: 'trackNonPaymentOfflineConversion',
         events: 11,
         delivered: 10,
+        skipped: 0,
         rejected: 1,
-        failed: 0
+        failed: 0,
+        notSent: 0,
+        unknown: 0
       }
     ])
     expect(new Set(sandbox.events().map(({ event }) => event.event))).toEqual(new Set(['Contact']))
@@ -248,9 +266,7 @@ describe('send: the sample file against a running sandbox', () => {
 
 describe('send: the built-in sandbox, faults and retries', () => {
   it('starts its own sandbox when no credentials are given, and says what it accepted', async () => {
-    const before = process.env[API_BASE_URL_ENV]
-    const summary = await runSend({ ...quiet, input: SAMPLE })
-    expect(process.env[API_BASE_URL_ENV]).toBe(before)
+    const summary = await runSend({ ...quiet, inputs: [SAMPLE] })
     expect(summary.target).toBe('sandbox')
     expect(summary.targetUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(summary.sandbox).toMatchObject({
@@ -264,7 +280,7 @@ describe('send: the built-in sandbox, faults and retries', () => {
     const report = join(dir, 'faults-report.ndjson')
     const summary = await runSend({
       ...quiet,
-      input: SAMPLE,
+      inputs: [SAMPLE],
       report,
       batchSize: 4,
       sandbox: {
@@ -295,8 +311,9 @@ describe('send: the built-in sandbox, faults and retries', () => {
     const report = join(dir, 'failing-report.ndjson')
     const summary = await runSend({
       ...quiet,
-      input: SAMPLE,
+      inputs: [SAMPLE],
       report,
+      authCheck: false,
       sandbox: { http5xxRate: 1 },
       retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 }
     })
@@ -316,8 +333,9 @@ describe('send: the built-in sandbox, faults and retries', () => {
     const waits: number[] = []
     const summary = await runSend({
       ...quiet,
-      input: '-',
+      inputs: ['-'],
       stdin: Readable.from([SAMPLE_LINES[0]]),
+      authCheck: false,
       sandbox: { http429Rate: 1 },
       retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 },
       sleep: async (ms) => void waits.push(ms)
@@ -333,7 +351,7 @@ describe('send --dry-run', () => {
     const output = new PassThrough()
     const chunks: Buffer[] = []
     output.on('data', (chunk: Buffer) => chunks.push(chunk))
-    const summary = await runSend({ ...quiet, input: SAMPLE, dryRun: true, output, sandboxUrl: sandbox.url })
+    const summary = await runSend({ ...quiet, inputs: [SAMPLE], dryRun: true, output, sandboxUrl: sandbox.url })
     const bodies = Buffer.concat(chunks)
       .toString('utf8')
       .trimEnd()
@@ -344,6 +362,7 @@ describe('send --dry-run', () => {
       )
     expect(summary).toMatchObject({
       target: 'dry-run',
+      credentialsCheck: 'none',
       dryRun: true,
       delivered: DELIVERABLE,
       rejected: 4,
@@ -358,9 +377,20 @@ describe('send --dry-run', () => {
 
 describe('send: usage and I/O errors', () => {
   it.each<[string, Partial<RunSendOptions>, typeof UsageError | typeof InputOutputError, RegExp]>([
-    ['a missing file', { input: '/no/such/file.ndjson' }, InputOutputError, /cannot read \/no\/such\/file\.ndjson/],
-    ['a directory', { input: __dirname }, InputOutputError, /not a file/],
-    ['one credential only', { accessToken: 'token' }, UsageError, /give both --access-token and --event-set-id/],
+    [
+      'a missing file',
+      { inputs: ['/no/such/file.ndjson'] },
+      InputOutputError,
+      /^cannot read \/no\/such\/file\.ndjson: no such file or directory \(ENOENT\)$/
+    ],
+    ['no input', { inputs: [] }, UsageError, /^send needs at least one file, folder, or "-" for stdin$/],
+    ['stdin twice', { inputs: ['-', '-'] }, UsageError, /^"-" \(stdin\) can be read only once$/],
+    [
+      'one credential only',
+      { accessToken: 'token', sandboxUrl: undefined },
+      UsageError,
+      /give both --access-token and --event-set-id/
+    ],
     ['an unknown action', { action: 'nope', mapping: {} }, UsageError, /unknown action "nope"/],
     ['--action without --mapping', { action: 'trackPaymentOfflineConversion' }, UsageError, /--action needs --mapping/],
     ['--mapping without --action', { mapping: { event: 'x' } }, UsageError, /--mapping needs --action/],
@@ -378,18 +408,51 @@ describe('send: usage and I/O errors', () => {
       InputOutputError,
       /cannot write the report/
     ],
-    ['a sandbox URL that is not one', { sandboxUrl: 'not a url' }, UsageError, /--sandbox-url/]
-  ])('throws for %s', async (_, options, type, message) => {
-    const run = runSend({ ...quiet, input: SAMPLE, ...options })
+    ['a sandbox URL that is not one', { sandboxUrl: 'not a url' }, UsageError, /--sandbox-url/],
+    [
+      'an API URL that is not one',
+      { apiUrl: 'ftp://x', accessToken: 't', eventSetId: 'e', sandboxUrl: undefined },
+      UsageError,
+      /^--api-url: must be an http\(s\) URL$/
+    ],
+    [
+      'two targets',
+      { apiUrl: 'http://127.0.0.1:1', sandboxUrl: 'http://127.0.0.1:2' },
+      UsageError,
+      /choose one target/
+    ],
+    [
+      'a report that is also a resume report',
+      { report: '/tmp/r.ndjson', resume: ['/tmp/r.ndjson'] },
+      UsageError,
+      /is also a --resume report/
+    ],
+    [
+      'a missing resume report',
+      { resume: ['/no/such/report.ndjson'] },
+      InputOutputError,
+      /^cannot read the report \/no\/such\/report\.ndjson \(--resume\)/
+    ]
+  ])('throws for %s, before sending anything', async (_, options, type, message) => {
+    const run = runSend({ ...quiet, inputs: [SAMPLE], sandboxUrl: sandbox.url, ...options })
     await expect(run).rejects.toThrow(type)
-    await expect(runSend({ ...quiet, input: SAMPLE, ...options })).rejects.toThrow(message)
+    await expect(runSend({ ...quiet, inputs: [SAMPLE], sandboxUrl: sandbox.url, ...options })).rejects.toThrow(message)
+    expect(sandbox.stats().requests).toBe(0)
+  })
+
+  it('throws for an empty folder', async () => {
+    const empty = join(dir, 'empty-folder')
+    mkdirSync(empty, { recursive: true })
+    await expect(runSend({ ...quiet, inputs: [empty] })).rejects.toThrow(
+      new InputOutputError(`cannot read ${empty}: the folder holds no files`)
+    )
   })
 
   it('throws a usage error for mapping JSON that does not parse', async () => {
     const mappingFile = join(dir, 'bad.json')
     writeFileSync(mappingFile, '{"event": ')
     await expect(
-      runSend({ ...quiet, input: SAMPLE, action: 'trackPaymentOfflineConversion', mappingFile })
+      runSend({ ...quiet, inputs: [SAMPLE], action: 'trackPaymentOfflineConversion', mappingFile })
     ).rejects.toThrow(/the mapping .*bad\.json is not valid JSON/)
   })
 
@@ -407,7 +470,7 @@ describe('send: usage and I/O errors', () => {
         '\u0000\u0001'
       ].join('\n')
     )
-    const summary = await runSend({ ...quiet, input: path, sandboxUrl: sandbox.url })
+    const summary = await runSend({ ...quiet, inputs: [path], sandboxUrl: sandbox.url })
     expect(summary).toMatchObject({ eventsRead: 7, inputErrors: 6, rejected: 1, delivered: 0 })
   })
 })

@@ -795,24 +795,6 @@ describe('every default and preset mapping is a valid mapping', () => {
 // Presets
 // ---------------------------------------------------------------------------
 
-/** TikTok's offline standard events (Events API 2.0). */
-const TIKTOK_OFFLINE_EVENTS = [
-  'CompletePayment',
-  'PlaceAnOrder',
-  'Contact',
-  'Subscribe',
-  'SubmitForm',
-  'CompleteRegistration',
-  'AddPaymentInfo',
-  'InitiateCheckout',
-  'AddToCart',
-  'AddToWishlist',
-  'ViewContent',
-  'ClickButton',
-  'Search',
-  'Download'
-]
-
 describe('presets', () => {
   it('are the ones PRESET_EVENTS lists, in its order', () => {
     expect((destination.presets ?? []).map((preset) => [preset.name, preset.partnerAction])).toEqual(
@@ -825,7 +807,7 @@ describe('presets', () => {
     const tiktokEvents = PRESET_EVENTS.map(({ tiktokEvent }) => tiktokEvent)
     expect(new Set(segmentEvents).size).toBe(PRESET_EVENTS.length)
     expect(new Set(tiktokEvents).size).toBe(PRESET_EVENTS.length)
-    expect(tiktokEvents.filter((event) => !TIKTOK_OFFLINE_EVENTS.includes(event))).toEqual([])
+    expect(tiktokEvents.filter((event) => !(OFFLINE_STANDARD_EVENTS as readonly string[]).includes(event))).toEqual([])
   })
 
   it('the orders (Complete Payment, Place an Order) use the payment action, the rest the non-payment action', () => {

@@ -1,5 +1,5 @@
 import type { RequestClient } from '@segment/actions-core'
-import { EVENT_SOURCE, PARTNER_NAME, requestTimeoutMs, trackUrl } from './constants'
+import { EVENT_SOURCE, PARTNER_NAME, REQUEST_TIMEOUT_MS, TRACK_URL } from './constants'
 import { readAnswer, transportFailure } from './answers'
 import type { TikTokAnswer } from './answers'
 import type { TikTokEvent, TikTokTrackRequest } from './wire'
@@ -32,13 +32,13 @@ export async function postTrack(
 ): Promise<TikTokAnswer> {
   let response: Awaited<ReturnType<RequestClient>>
   try {
-    response = await request(trackUrl(), {
+    response = await request(TRACK_URL, {
       method: 'POST',
       json: body,
       throwHttpErrors: false,
       // Stryker disable next-line BooleanLiteral: actions-core then reads the response itself instead of a clone of it: the same content
       skipResponseCloning: true,
-      timeout: requestTimeoutMs()
+      timeout: REQUEST_TIMEOUT_MS
     })
   } catch (error) {
     return transportFailure(error, secrets)

@@ -3,10 +3,13 @@ import { TIKTOK_OFFLINE_CONVERSIONS_API_VERSION } from '../versioning-info'
 /** TikTok's documented maximum number of events in one `event/track` request. */
 export const MAX_EVENTS_PER_REQUEST = 1000
 
-/** TikTok Business API host; `TIKTOK_API_BASE_URL` points the destination elsewhere (the sandbox). */
+/**
+ * TikTok Business API host. The destination reads no environment: a host that
+ * sends elsewhere (a sandbox) wraps the request client it hands to the actions.
+ */
 export const TIKTOK_API_BASE_URL = 'https://business-api.tiktok.com'
-export const API_BASE_URL_ENV = 'TIKTOK_API_BASE_URL'
 export const TRACK_PATH = `/open_api/${TIKTOK_OFFLINE_CONVERSIONS_API_VERSION}/event/track/`
+export const TRACK_URL = `${TIKTOK_API_BASE_URL}${TRACK_PATH}`
 
 export const EVENT_SOURCE = 'offline'
 export const PARTNER_NAME = 'Segment'
@@ -21,16 +24,5 @@ export const PARTNER_NAME = 'Segment'
  */
 export const MAX_SPLIT_REQUESTS = 64
 
-/** How long to wait for TikTok's answer; `TIKTOK_REQUEST_TIMEOUT_MS` changes it. A timed-out request is retryable. */
+/** How long to wait for TikTok's answer. A timed-out request is retryable. */
 export const REQUEST_TIMEOUT_MS = 10_000
-export const REQUEST_TIMEOUT_ENV = 'TIKTOK_REQUEST_TIMEOUT_MS'
-
-export function requestTimeoutMs(): number {
-  const configured = Number(process.env[REQUEST_TIMEOUT_ENV])
-  return Number.isFinite(configured) && configured > 0 ? configured : REQUEST_TIMEOUT_MS
-}
-
-export function trackUrl(): string {
-  const base = process.env[API_BASE_URL_ENV] || TIKTOK_API_BASE_URL
-  return `${base.replace(/\/+$/, '')}${TRACK_PATH}`
-}

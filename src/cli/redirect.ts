@@ -1,0 +1,74 @@
+/**
+ * Points the destination at a target other than TikTok without touching the
+ * environment: the destination always builds TikTok's URLs
+ * (`TIKTOK_API_BASE_URL` + path), and the runner hands its actions and its
+ * authentication test a request client that rewrites those URLs to the
+ * target's base URL (the sandbox, the dry-run stub, an --api-url) and, when
+ * asked, sets the request timeout. The definition itself is not changed: a
+ * copy is returned, so two runs in one process cannot point each other's
+ * requests anywhere.
+ */
+import type { DestinationDefinition, RequestClient, RequestOptions } from '@segment/actions-core'
+import { TIKTOK_API_BASE_URL } from '../destinations/tiktok-offline-conversions/tiktok/constants'
+
+export interface Redirect {
+  /** Where TikTok's URLs go instead, e.g. `http://127.0.0.1:50123` (no trailing slash needed). */
+  baseUrl: string
+  /** Replaces the destination's request timeout (milliseconds). */
+  timeoutMs?: number
+}
+
+/** `url` with TikTok's base replaced by the target's; URLs of other hosts are left alone. */
+export function redirectUrl(url: string, baseUrl: string): string {
+  const base = baseUrl.replace(/\/+$/, '')
+  if (base === TIKTOK_API_BASE_URL || !url.startsWith(TIKTOK_API_BASE_URL)) return url
+  const rest = url.slice(TIKTOK_API_BASE_URL.length)
+  // `https://business-api.tiktok.com.evil.example/…` is another host, not TikTok's.
+  if (rest !== '' && !/^[/?#]/.test(rest)) return url
+  return base + rest
+}
+
+/** A request client that sends where `redirect` says, with its timeout. */
+export function redirectRequest(request: RequestClient, redirect: Redirect): RequestClient {
+  const redirected = <Data = unknown>(url: string, options: RequestOptions = {}) =>
+    request<Data>(redirectUrl(url, redirect.baseUrl), {
+      ...options,
+      ...(redirect.timeoutMs !== undefined ? { timeout: redirect.timeoutMs } : {})
+    })
+  return redirected
+}
+
+/** A copy of the definition whose actions and authentication test send where `redirect` says. */
+export function redirectDefinition<Settings>(
+  definition: DestinationDefinition<Settings>,
+  redirect: Redirect
+): DestinationDefinition<Settings> {
+  const actions: DestinationDefinition<Settings>['actions'] = {}
+  for (const [key, action] of Object.entries(definition.actions)) actions[key] = redirectAction(action, redirect)
+  const authentication = definition.authentication
+  const testAuthentication = authentication?.testAuthentication
+  return {
+    ...definition,
+    actions,
+    ...(authentication && testAuthentication
+      ? {
+          authentication: {
+            ...authentication,
+            testAuthentication: (request, input) => testAuthentication(redirectRequest(request, redirect), input)
+          }
+        }
+      : {})
+  }
+}
+
+/** An action as a definition holds it (actions-core leaves its payload type open there). */
+type DefinitionAction<Settings> = DestinationDefinition<Settings>['actions'][string]
+
+function redirectAction<Settings>(action: DefinitionAction<Settings>, redirect: Redirect): DefinitionAction<Settings> {
+  const { perform, performBatch } = action
+  return {
+    ...action,
+    perform: (request, data) => perform(redirectRequest(request, redirect), data),
+    ...(performBatch ? { performBatch: (request, data) => performBatch(redirectRequest(request, redirect), data) } : {})
+  }
+}
