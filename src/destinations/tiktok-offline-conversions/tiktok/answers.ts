@@ -111,6 +111,7 @@ function summarize(body: TikTokResponseBody | string): TikTokResponseBody | stri
   // Redacted before it is cut, so a value cut in half cannot slip through.
   if (typeof body === 'string') return redactPersonalData(body).slice(0, MAX_TEXT_BODY)
   return {
+    // Stryker disable next-line ConditionalExpression: code: undefined is dropped when Segment serializes the body, as no code
     ...(body.code !== undefined ? { code: body.code } : {}),
     ...(body.message !== undefined ? { message: redactPersonalData(String(body.message)) } : {}),
     ...(body.request_id !== undefined ? { request_id: String(body.request_id) } : {})

@@ -43,5 +43,5 @@ export async function postTrack(
   } catch (error) {
     return transportFailure(error, secrets)
   }
-  return readAnswer(response.status, redactSecrets(response.content ?? '', secrets))
+  return readAnswer(response.status, redactSecrets(response.content, secrets))
 }
