@@ -2,7 +2,7 @@
 function isPresent(value: unknown): boolean {
   if (value === undefined || value === null) return false
   if (typeof value === 'string') return value.trim() !== ''
-  if (Array.isArray(value)) return value.length > 0
+  // An array is an object too: one with no keys is empty.
   if (typeof value === 'object') return Object.keys(value).length > 0
   return true
 }

@@ -40,6 +40,7 @@ export function toEventTime(timestamp: string | number | undefined, nowSeconds: 
 }
 
 function fromNumber(number: number): number {
+  // Stryker disable next-line EqualityOperator: 10^11 is outside the window read either way (seconds: the year 5138; milliseconds: 1973)
   return number > MILLISECONDS_THRESHOLD ? number / 1000 : number
 }
 
@@ -75,6 +76,7 @@ function digitsAt(text: string, start: number, length: number): number {
 /** The offset after the time, `±hh:mm` or `±hhmm`, in seconds east of UTC; `Z` or none is UTC. */
 function offsetOf(text: string): number {
   const at = Math.max(text.indexOf('+', 16), text.indexOf('-', 16))
+  // Stryker disable next-line EqualityOperator: a sign is found at 16 or later, or not at all (-1)
   if (at < 0) return 0
   const hours = digitsAt(text, at + 1, 2)
   const minutes = digitsAt(text, text.charCodeAt(at + 3) === COLON ? at + 4 : at + 3, 2)

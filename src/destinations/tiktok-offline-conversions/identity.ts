@@ -76,6 +76,7 @@ export function readPhone(text: string, phoneCountry: PhoneCountry): Reading {
 
 function possibleE164(text: string, country?: CountryCode): Reading {
   const plain = country ? undefined : plainInternationalE164(text)
+  // Stryker disable next-line ConditionalExpression: the fast path answers only what libphonenumber-js answers (plain-e164.test.ts)
   if (plain) return { value: plain }
   const phone = parsePhoneNumberFromString(text, country)
   return phone && phone.isPossible() ? { value: phone.number } : { dropped: DROP_REASONS.notAPhoneNumber }
@@ -99,8 +100,7 @@ function hashIdentifiers(
 ): HashedIdentifiers {
   const hashes: string[] = []
   const dropped: string[] = []
-  for (let position = 0; position < (values?.length ?? 0); position++) {
-    const value = values?.[position]
+  for (const [position, value] of (values ?? []).entries()) {
     if (typeof value !== 'string' && typeof value !== 'number') {
       if (value !== undefined && value !== null) dropped.push(droppedNote(field, position, DROP_REASONS.notText))
       continue

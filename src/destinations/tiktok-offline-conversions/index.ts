@@ -51,6 +51,7 @@ const destination: DestinationDefinition<Settings> = {
   extendRequest: ({ settings }) => ({
     headers: {
       'Access-Token': settings.accessToken,
+      // Stryker disable next-line StringLiteral: actions-core sets content-type: application/json on every JSON body it sends
       'Content-Type': 'application/json'
     }
   }),

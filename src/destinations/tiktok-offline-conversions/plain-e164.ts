@@ -23,30 +23,33 @@ interface CallingCodePlan {
 }
 
 /** A numbering plan as libphonenumber-js 1.x has it at run time; its types leave this method out. */
-type ParsingNumberingPlan = NumberingPlan & { nationalPrefixForParsing?(): string | undefined }
+type ParsingNumberingPlan = NumberingPlan & { nationalPrefixForParsing(): string | undefined }
 
 const PLAIN_INTERNATIONAL = /^\+[\d ().-]+$/
 const SEPARATORS = /[ ().-]/g
 
-let plans: ReadonlyMap<string, CallingCodePlan> | undefined
-
+/**
+ * Every calling code's plan, built once when the module loads (a few
+ * milliseconds): the national number lengths possible in all of its countries,
+ * and all of their national prefixes.
+ */
 function callingCodePlans(): ReadonlyMap<string, CallingCodePlan> {
-  if (plans) return plans
   const built = new Map<string, { lengths: number[]; nationalPrefixes: Set<string> }>()
   const metadata = new Metadata()
   for (const country of getCountries()) {
     metadata.selectNumberingPlan(country)
-    const plan = metadata.numberingPlan as ParsingNumberingPlan | undefined
-    const lengths = plan?.possibleLengths() ?? []
-    const prefix = plan?.nationalPrefixForParsing?.()
+    // Every country getCountries() lists has a numbering plan.
+    const plan = metadata.numberingPlan as ParsingNumberingPlan
+    const lengths = plan.possibleLengths()
+    const prefix = plan.nationalPrefixForParsing()
     const callingCode = getCountryCallingCode(country)
-    const known = built.get(callingCode)
-    const entry = known ?? { lengths, nationalPrefixes: new Set<string>() }
-    if (known) entry.lengths = entry.lengths.filter((length) => lengths.includes(length))
+    const entry = built.get(callingCode) ?? { lengths, nationalPrefixes: new Set<string>() }
+    entry.lengths = entry.lengths.filter((length) => lengths.includes(length))
+    // Stryker disable next-line ConditionalExpression: an undefined prefix would become the pattern (?:undefined), which no digits match
     if (prefix) entry.nationalPrefixes.add(prefix)
     built.set(callingCode, entry)
   }
-  plans = new Map(
+  return new Map(
     [...built].map(([code, { lengths, nationalPrefixes }]) => [
       code,
       {
@@ -57,16 +60,16 @@ function callingCodePlans(): ReadonlyMap<string, CallingCodePlan> {
       }
     ])
   )
-  return plans
 }
+
+const PLANS = callingCodePlans()
 
 /** `+` and digits, when libphonenumber-js would read `text` as exactly this possible number; else undefined. */
 export function plainInternationalE164(text: string): string | undefined {
   if (!PLAIN_INTERNATIONAL.test(text)) return undefined
   const digits = text.slice(1).replace(SEPARATORS, '')
-  const codes = callingCodePlans()
   for (let length = 1; length <= 3; length++) {
-    const plan = codes.get(digits.slice(0, length))
+    const plan = PLANS.get(digits.slice(0, length))
     if (!plan) continue
     // Calling codes are prefix-free: the first one found is the only one.
     const national = digits.slice(length)

@@ -25,6 +25,7 @@ export function droppedNote(field: string, position: number, reason: DropReason)
 
 /** The parts of a note made by `droppedNote`. */
 export function parseDroppedNote(note: string): { field: string; position: number; reason: string } | undefined {
+  // Stryker disable next-line Regex: (.+) runs to the end of a note anyway, notes being one line
   const match = /^([a-z_]+)\[(\d+)\]: (.+)$/.exec(note)
   return match ? { field: match[1], position: Number(match[2]), reason: match[3] } : undefined
 }

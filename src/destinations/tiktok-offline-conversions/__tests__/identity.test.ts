@@ -1,4 +1,13 @@
-import { hashEmails, hashExternalIds, hashPhones, readPhone, readPhoneCountrySetting, toCountryCode } from '../identity'
+import {
+  hashEmails,
+  hashExternalIds,
+  hashPhones,
+  normalizeEmail,
+  normalizeExternalId,
+  readPhone,
+  readPhoneCountrySetting,
+  toCountryCode
+} from '../identity'
 import { processHashing } from '../hashing'
 import { PHONE_COUNTRIES } from '../phone-countries'
 import { getCountries } from 'libphonenumber-js'
@@ -172,6 +181,10 @@ describe('external IDs are trimmed, lowercased and hashed', () => {
     expect(hashExternalIds([42, '42', ' ', '']).hashes).toEqual([SHA.number42])
   })
 
+  test('a value already hashed is sent as it is, lowercased', () => {
+    expect(hashExternalIds([SHA.user123.toUpperCase()])).toEqual({ hashes: [SHA.user123], dropped: [] })
+  })
+
   test('a value that is not text or a number is dropped and said so', () => {
     expect(hashExternalIds([{ id: 1 }, 'user-123', null])).toEqual({
       hashes: [SHA.user123],
@@ -204,5 +217,130 @@ describe("the Default Phone Country setting's choices", () => {
     const codes = PHONE_COUNTRIES.map(([code]) => code)
     expect([...codes].sort()).toEqual([...getCountries()].sort())
     expect(new Set(codes).size).toBe(codes.length)
+  })
+})
+
+describe('what counts as an email address: local@domain.tld, nothing around it', () => {
+  test.each([
+    ['text after the address', 'jane.doe@example.com (work)'],
+    ['text before the address', 'work: jane.doe@example.com'],
+    ['no local part', '@example.com'],
+    ['no domain', 'jane.doe@.com'],
+    ['no top-level domain', 'jane.doe@example.'],
+    ['no dot in the domain', 'jane.doe@example'],
+    ['two @', 'jane@doe@example.com'],
+    ['an @ in the top-level domain', 'jane.doe@example.com@x'],
+    ['a space in the domain', 'jane.doe@exa mple.com'],
+    ['a space in the top-level domain', 'jane.doe@example.c om'],
+    ['a tab in the local part', 'jane\tdoe@example.com']
+  ])('not an address: %s (%j)', (_, written) => {
+    expect(hashEmails([written])).toEqual({ hashes: [], dropped: ['email_addresses[0]: not an email address'] })
+  })
+
+  test.each([
+    // printf '%s' '<address>' | sha256sum
+    ['a plus tag', 'jane+promo@example.com', 'e00f92d5ee84e35ed97f6313a0dc86f7d2c7f737aa11593517e68bf4b77f9a58'],
+    ['subdomains', 'jane@mail.example.co.uk', 'c640a59013c3306a5b4eb47539179808cf91e2e2ac755adadfb5107237b8191e'],
+    ['one-letter parts', 'j@e.c', '103623a97d83f9e7a289cb213161e34116b33881a0cb04d127f3e14049b8cda7']
+  ])('an address: %s', (_, written, hash) => {
+    expect(hashEmails([written])).toEqual({ hashes: [hash], dropped: [] })
+  })
+})
+
+describe('values that are not text', () => {
+  test('a number alone is an identifier: its decimal form is hashed', () => {
+    expect(hashExternalIds([42])).toEqual({ hashes: [SHA.number42], dropped: [] })
+    // printf '%s' 1.5 | sha256sum
+    expect(hashExternalIds([1.5])).toEqual({
+      hashes: ['9f29a130438b81170b92a42650f9a94291ecad60bd47af2a3886e75f7f728725'],
+      dropped: []
+    })
+  })
+
+  test('a phone number given as a number is read like its digits', () => {
+    expect(hashPhones([4155550132], US)).toEqual({ hashes: [SHA.us4155550132], dropped: [] })
+    expect(hashPhones([4155550132])).toEqual({ hashes: [], dropped: [`phone_numbers[0]: ${NO_COUNTRY}`] })
+  })
+
+  test('a number is not an email address', () => {
+    expect(hashEmails([42])).toEqual({ hashes: [], dropped: ['email_addresses[0]: not an email address'] })
+  })
+
+  test('undefined and null are no value (not reported); booleans, objects and lists are reported by position', () => {
+    const values = [undefined, null, true, false, { id: 'user-123' }, ['user-123'], 'user-123']
+    expect(hashExternalIds(values)).toEqual({
+      hashes: [SHA.user123],
+      dropped: [2, 3, 4, 5].map((position) => `external_ids[${position}]: not text or a number`)
+    })
+    expect(hashEmails(values).dropped).toEqual([
+      ...[2, 3, 4, 5].map((position) => `email_addresses[${position}]: not text or a number`),
+      'email_addresses[6]: not an email address'
+    ])
+    expect(hashPhones(values, US).dropped).toEqual([
+      ...[2, 3, 4, 5].map((position) => `phone_numbers[${position}]: not text or a number`),
+      'phone_numbers[6]: not a possible phone number'
+    ])
+  })
+
+  test('positions count every value, empty ones included', () => {
+    expect(hashEmails(['', 'n/a', '  ', 'jane.doe@example.com', 'x'])).toEqual({
+      hashes: [SHA.janeEmail],
+      dropped: ['email_addresses[1]: not an email address', 'email_addresses[4]: not an email address']
+    })
+  })
+})
+
+describe('phone numbers: where the country code is read from', () => {
+  test.each([
+    ['(+44) 20 7946 0958', SHA.gb2079460958],
+    ['( +44 ) 20 7946 0958', SHA.gb2079460958],
+    ['(0044) 20 7946 0958', SHA.gb2079460958],
+    ['+44 (0) 20 7946 0958', SHA.gb2079460958],
+    ['+4402079460958', SHA.gb2079460958],
+    ['+1 415 555 0132', SHA.us4155550132],
+    ['001 415 555 0132', SHA.us4155550132]
+  ])('%j is read as written, with no Default Phone Country', (written, hash) => {
+    expect(hashPhones([written])).toEqual({ hashes: [hash], dropped: [] })
+  })
+
+  test.each([
+    // A national number of the Default Phone Country that holds "00" or "+" later on is not international.
+    ['07700 900123', 'GB', SHA.gb7700900123],
+    ['(212) 555-0143', 'US', SHA.us2125550143],
+    ['212 555 0143 +', 'US', SHA.us2125550143]
+  ])('%j in %s', (written, country, hash) => {
+    expect(hashPhones([written], { country: country as 'GB' | 'US' })).toEqual({ hashes: [hash], dropped: [] })
+  })
+
+  test.each([
+    ['a letter among the digits', '+1 415 555 013O'],
+    ['a digit too many', '+1 415 555 01322'],
+    ['a digit too few', '+1 415 555 013'],
+    ['an unknown calling code', '+999 123 4567'],
+    ['too short for its country', '+441234'],
+    ['letters only after +', '+ABC']
+  ])('%s is not a possible number: %j', (_, written) => {
+    expect(hashPhones([written])).toEqual({ hashes: [], dropped: ['phone_numbers[0]: not a possible phone number'] })
+  })
+
+  test.each([
+    // printf '%s' <E.164> | sha256sum
+    ['+44 20 7946 095x', '+44207946095', '3a06a2ff30e10da3919847ddc162a529f809f66612d5f9032d9c3efd1353375b'],
+    ['+61 04 1234 5678', '+61412345678', 'bc65da54a3ddbacfdc93a0400f0a2d78e41c2180c8255015e9616facfe56f58a'],
+    ['+7 8 912 345 67 89', '+79123456789', '694e8de862e4f3198b67f7a4aa9f4dfb123c5b78b0a72460ce882c405b111e63'],
+    ['+1/415/555/0132', '+14155550132', SHA.us4155550132],
+    ['+1 415 555 0132 ext 5', '+14155550132', SHA.us4155550132]
+  ])('%j is read as libphonenumber-js reads it: %s', (written, _e164, hash) => {
+    expect(hashPhones([written])).toEqual({ hashes: [hash], dropped: [] })
+  })
+})
+
+describe('the normalizations, as processHashing is given them', () => {
+  test('email: trim, lowercase', () => {
+    expect(normalizeEmail(' Jane.Doe@Example.COM\n')).toBe('jane.doe@example.com')
+  })
+
+  test('external ID: trim, lowercase', () => {
+    expect(normalizeExternalId('\tUser-123 ')).toBe('user-123')
   })
 })
