@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -32,4 +33,27 @@ export async function startStub(latencyMs = 0): Promise<Stub> {
       server.close(() => resolve())
     })
   return stub
+}
+
+/**
+ * The same stub in a process of its own, as TikTok's servers are: reading the
+ * requests it is sent is then not counted as the destination's work. Counts
+ * stay in the child; `requests` and `bytes` are 0 here.
+ */
+export async function startStubProcess(latencyMs = 0): Promise<Stub> {
+  const child = fork(__filename, ['--stub-process', String(latencyMs)], { stdio: 'inherit' })
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message) => resolve(String(message)))
+    child.once('error', reject)
+  })
+  const close = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.kill()
+    })
+  return { url, requests: 0, bytes: 0, close }
+}
+
+if (require.main === module && process.argv[2] === '--stub-process') {
+  void startStub(Number(process.argv[3])).then((stub) => process.send?.(stub.url))
 }

@@ -121,8 +121,9 @@ function requireAmount(amount: number | undefined, field: string): void {
 function toContents(contents: ConversionPayload['contents']): { items: TikTokContent[]; dropped: string[] } {
   const items: TikTokContent[] = []
   const dropped: string[] = []
-  for (const [index, content] of (contents ?? []).entries()) {
-    const { price, quantity, content_id, content_category, content_name, brand } = content ?? {}
+  const list = contents ?? []
+  for (let index = 0; index < list.length; index++) {
+    const { price, quantity, content_id, content_category, content_name, brand } = list[index] ?? {}
     requireAmount(price, `contents[${index}].price`)
     requireAmount(quantity, `contents[${index}].quantity`)
     const item = compact<TikTokContent>({ price, quantity, content_id, content_category, content_name, brand })

@@ -100,7 +100,9 @@ function hashIdentifiers(
 ): HashedIdentifiers {
   const hashes: string[] = []
   const dropped: string[] = []
-  for (const [position, value] of (values ?? []).entries()) {
+  const list = values ?? []
+  for (let position = 0; position < list.length; position++) {
+    const value = list[position]
     if (typeof value !== 'string' && typeof value !== 'number') {
       if (value !== undefined && value !== null) dropped.push(droppedNote(field, position, DROP_REASONS.notText))
       continue

@@ -25,8 +25,11 @@ interface CallingCodePlan {
 /** A numbering plan as libphonenumber-js 1.x has it at run time; its types leave this method out. */
 type ParsingNumberingPlan = NumberingPlan & { nationalPrefixForParsing(): string | undefined }
 
-const PLAIN_INTERNATIONAL = /^\+[\d ().-]+$/
-const SEPARATORS = /[ ().-]/g
+const PLUS = 0x2b
+const ZERO = 0x30
+const NINE = 0x39
+/** Space, parentheses, dash and dot: the separators of a plain international number. */
+const SEPARATORS = new Set([0x20, 0x28, 0x29, 0x2d, 0x2e])
 
 /**
  * Every calling code's plan, built once when the module loads (a few
@@ -66,8 +69,8 @@ const PLANS = callingCodePlans()
 
 /** `+` and digits, when libphonenumber-js would read `text` as exactly this possible number; else undefined. */
 export function plainInternationalE164(text: string): string | undefined {
-  if (!PLAIN_INTERNATIONAL.test(text)) return undefined
-  const digits = text.slice(1).replace(SEPARATORS, '')
+  const digits = digitsAfterPlus(text)
+  if (digits === undefined) return undefined
   for (let length = 1; length <= 3; length++) {
     const plan = PLANS.get(digits.slice(0, length))
     if (!plan) continue
@@ -77,4 +80,16 @@ export function plainInternationalE164(text: string): string | undefined {
     return `+${digits}`
   }
   return undefined
+}
+
+/** The digits of `+` followed by digits and separators only (one pass, no regular expression); else undefined. */
+function digitsAfterPlus(text: string): string | undefined {
+  if (text.charCodeAt(0) !== PLUS) return undefined
+  let digits = ''
+  for (let at = 1; at < text.length; at++) {
+    const code = text.charCodeAt(at)
+    if (code >= ZERO && code <= NINE) digits += text[at]
+    else if (!SEPARATORS.has(code)) return undefined
+  }
+  return digits
 }
