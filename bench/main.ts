@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const events = option('overhead-events', 20_000)
     const rounds = option('rounds', 5)
     console.log(
-      `\n# overhead: ${events} Order Completed events through actions-core's batch path, this destination beside a no-op one with the same fields (the floor), best of ${rounds} rounds`
+      `\n# overhead: ${events} Order Completed events through actions-core's batch path, this destination beside a no-op one with the same fields (the floor), batch by batch, each batch's best of ${rounds} rounds; TikTok stubbed in a process of its own`
     )
     const figures = await benchOverhead(events, rounds)
     console.table([figures])
