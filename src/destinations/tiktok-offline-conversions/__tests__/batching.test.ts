@@ -5,15 +5,11 @@ import definition from '../index'
 import { presets } from '../presets'
 import { MAX_SPLIT_REQUESTS } from '../tiktok/constants'
 import { EVENT_TIME, OK, SETTINGS, TIKTOK, TRACK_PATH, USER, offlineEvent, trackBody } from './__helpers__/fixtures'
+import { tiktokAnswering } from './__helpers__/tiktok-answering'
 
 const ACTION = 'trackNonPaymentOfflineConversion'
 const contactPreset = presets.find((p) => p.name === 'Contact')
 const MAPPING = contactPreset && 'mapping' in contactPreset && contactPreset.mapping ? contactPreset.mapping : {}
-
-interface TrackBody {
-  test_event_code?: string
-  data: { event_id: string }[]
-}
 
 /** A Contact event with its own messageId; `overrides` change it. */
 function contact(id: string, overrides: Partial<SegmentEvent> = {}): SegmentEvent {
@@ -36,19 +32,6 @@ async function sendBatch(events: SegmentEvent[], mapping = MAPPING) {
     responses,
     multistatus: testDestination.results[0].multistatus ?? []
   }
-}
-
-/** Records every request body and answers with `answer(body)`. */
-function tiktokAnswering(answer: (body: TrackBody) => [number, unknown]) {
-  const bodies: TrackBody[] = []
-  nock(TIKTOK)
-    .persist()
-    .post(TRACK_PATH)
-    .reply((_uri, body) => {
-      bodies.push(body as TrackBody)
-      return answer(body as TrackBody)
-    })
-  return bodies
 }
 
 /** What the per-event outcome keeps of TikTok's answer: code, message and request ID. */

@@ -15,6 +15,7 @@ import {
   offlineEvent,
   trackBody
 } from './__helpers__/fixtures'
+import { tiktokAnswering } from './__helpers__/tiktok-answering'
 
 /** Requests and per-event outcomes of the batch path, exactly as TikTok and Segment see them. */
 
@@ -22,10 +23,6 @@ const ACTION = 'trackNonPaymentOfflineConversion'
 const contactPreset = presets.find((p) => p.name === 'Contact')
 const MAPPING = contactPreset && 'mapping' in contactPreset && contactPreset.mapping ? contactPreset.mapping : {}
 const { data: _data, ...OK_SUMMARY } = OK
-
-interface TrackBody {
-  data: { event_id: string }[]
-}
 
 const contact = (id: string, overrides: Partial<SegmentEvent> = {}): SegmentEvent =>
   offlineEvent('Callback Started', {}, { messageId: id, ...overrides })
@@ -36,18 +33,6 @@ async function sendBatch(events: SegmentEvent[], mapping: JSONObject = MAPPING) 
   const testDestination = createTestIntegration(definition)
   await testDestination.testBatchAction(ACTION, { events, mapping, settings: SETTINGS })
   return testDestination.results[0].multistatus ?? []
-}
-
-function tiktokAnswering(answer: (body: TrackBody) => [number, unknown]) {
-  const bodies: TrackBody[] = []
-  nock(TIKTOK)
-    .persist()
-    .post(TRACK_PATH)
-    .reply((_uri, body) => {
-      bodies.push(body as TrackBody)
-      return answer(body as TrackBody)
-    })
-  return bodies
 }
 
 beforeEach(() => nock.disableNetConnect())
