@@ -60,7 +60,8 @@ export async function deliverConversions(
 
   payloads.forEach((payload, index) => {
     try {
-      const ready = { index, ...toTikTokEvent(payload, context) }
+      const { event, dropped } = toTikTokEvent(payload, context)
+      const ready: ReadyEvent = { index, event, dropped }
       const code = payload.test_event_code?.trim() ?? ''
       const group = groups.get(code)
       if (group) group.push(ready)

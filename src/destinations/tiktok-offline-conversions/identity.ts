@@ -62,6 +62,10 @@ const INTERNATIONAL = /^[(\s]*(\+|00)/
  * number, and also `+20 15550123`, Egyptian).
  */
 export function readPhone(text: string, phoneCountry: PhoneCountry): Reading {
+  // The most common form first: `+` then digits and separators, read without parsing when that gives the same.
+  const plain = plainInternationalE164(text)
+  // Stryker disable next-line ConditionalExpression: the fast path answers only what libphonenumber-js answers (plain-e164.test.ts)
+  if (plain) return { value: plain }
   if (isSha256Hex(text)) return { value: text.toLowerCase() }
   if (!/\d/.test(text)) return { dropped: DROP_REASONS.notAPhoneNumber }
   const international = INTERNATIONAL.exec(text)
@@ -75,9 +79,6 @@ export function readPhone(text: string, phoneCountry: PhoneCountry): Reading {
 }
 
 function possibleE164(text: string, country?: CountryCode): Reading {
-  const plain = country ? undefined : plainInternationalE164(text)
-  // Stryker disable next-line ConditionalExpression: the fast path answers only what libphonenumber-js answers (plain-e164.test.ts)
-  if (plain) return { value: plain }
   const phone = parsePhoneNumberFromString(text, country)
   return phone && phone.isPossible() ? { value: phone.number } : { dropped: DROP_REASONS.notAPhoneNumber }
 }
@@ -98,7 +99,8 @@ function hashIdentifiers(
   read: (text: string) => Reading,
   normalize?: (value: string) => string
 ): HashedIdentifiers {
-  const hashes: string[] = []
+  // Made on the first hash, at its size: a list that grows from empty reserves 17 places, and the event keeps it.
+  let hashes: string[] | undefined
   const dropped: string[] = []
   const list = values ?? []
   for (let position = 0; position < list.length; position++) {
@@ -116,9 +118,10 @@ function hashIdentifiers(
     }
     const hash = processHashing(reading.value, 'sha256', 'hex', normalize)
     // Lists are short: a scan is cheaper than a Set.
-    if (!hashes.includes(hash)) hashes.push(hash)
+    if (!hashes) hashes = [hash]
+    else if (!hashes.includes(hash)) hashes.push(hash)
   }
-  return { hashes, dropped }
+  return { hashes: hashes ?? [], dropped }
 }
 
 export const hashEmails = (values: readonly unknown[] | undefined): HashedIdentifiers =>

@@ -9,21 +9,36 @@ import type { NumberingPlan } from 'libphonenumber-js'
  *
  * It answers only where libphonenumber-js would give the very same E.164 (a
  * differential test holds it to that): the calling code is a known one, the
- * national number does not start with what a national-prefix rule of a country
- * with that calling code could strip or rewrite, and its length is possible in
- * every such country. Anything else is left to libphonenumber-js.
+ * national number does not start with what the calling code's national-prefix
+ * rule could strip or rewrite, and its length is possible in every country with
+ * that calling code. Anything else is left to libphonenumber-js.
+ *
+ * The national-prefix rule is the one libphonenumber-js applies to a number
+ * written with `+`: that of the numbering plan it selects by calling code, the
+ * calling code's main country (US for +1, GB for +44; its `parse.js` selects the
+ * plan by calling code, then strips that plan's prefix, and only then finds the
+ * exact country). The other countries' rules never apply to such a number.
  */
 
 /** What libphonenumber-js's international parse looks at for one calling code. */
 interface CallingCodePlan {
   /** National number lengths possible in every country with this calling code. */
   lengths: ReadonlySet<number>
-  /** The countries' national prefixes for parsing, as one pattern: a national number it matches is left to libphonenumber-js. */
+  /** The calling code's national prefix for parsing: a national number it matches is left to libphonenumber-js. */
   nationalPrefix?: RegExp
 }
 
 /** A numbering plan as libphonenumber-js 1.x has it at run time; its types leave this method out. */
 type ParsingNumberingPlan = NumberingPlan & { nationalPrefixForParsing(): string | undefined }
+
+/**
+ * libphonenumber-js 1.x's metadata as it is at run time: its types leave out
+ * that a plan can be selected by calling code too, as its parse does.
+ */
+interface ParsingMetadata {
+  selectNumberingPlan(countryOrCallingCode: string): void
+  numberingPlan?: NumberingPlan
+}
 
 const PLUS = 0x2b
 const ZERO = 0x30
@@ -34,35 +49,33 @@ const SEPARATORS = new Set([0x20, 0x28, 0x29, 0x2d, 0x2e])
 /**
  * Every calling code's plan, built once when the module loads (a few
  * milliseconds): the national number lengths possible in all of its countries,
- * and all of their national prefixes.
+ * and the national prefix of the plan libphonenumber-js selects for it.
  */
 function callingCodePlans(): ReadonlyMap<string, CallingCodePlan> {
-  const built = new Map<string, { lengths: number[]; nationalPrefixes: Set<string> }>()
-  const metadata = new Metadata()
+  const lengthsByCode = new Map<string, number[]>()
+  const metadata: ParsingMetadata = new Metadata()
   for (const country of getCountries()) {
     metadata.selectNumberingPlan(country)
     // Every country getCountries() lists has a numbering plan.
-    const plan = metadata.numberingPlan as ParsingNumberingPlan
-    const lengths = plan.possibleLengths()
-    const prefix = plan.nationalPrefixForParsing()
+    const lengths = (metadata.numberingPlan as ParsingNumberingPlan).possibleLengths()
     const callingCode = getCountryCallingCode(country)
-    const entry = built.get(callingCode) ?? { lengths, nationalPrefixes: new Set<string>() }
-    entry.lengths = entry.lengths.filter((length) => lengths.includes(length))
-    // Stryker disable next-line ConditionalExpression: an undefined prefix would become the pattern (?:undefined), which no digits match
-    if (prefix) entry.nationalPrefixes.add(prefix)
-    built.set(callingCode, entry)
+    const common = lengthsByCode.get(callingCode) ?? lengths
+    lengthsByCode.set(
+      callingCode,
+      common.filter((length) => lengths.includes(length))
+    )
   }
-  return new Map(
-    [...built].map(([code, { lengths, nationalPrefixes }]) => [
-      code,
-      {
-        lengths: new Set(lengths),
-        ...(nationalPrefixes.size > 0
-          ? { nationalPrefix: new RegExp(`^(?:${[...nationalPrefixes].map((prefix) => `(?:${prefix})`).join('|')})`) }
-          : {})
-      }
-    ])
-  )
+  const plans = new Map<string, CallingCodePlan>()
+  for (const [callingCode, lengths] of lengthsByCode) {
+    metadata.selectNumberingPlan(callingCode)
+    const prefix = (metadata.numberingPlan as ParsingNumberingPlan).nationalPrefixForParsing()
+    plans.set(callingCode, {
+      lengths: new Set(lengths),
+      // Stryker disable next-line ConditionalExpression: an undefined prefix would become the pattern (?:undefined), which no digits match
+      ...(prefix ? { nationalPrefix: new RegExp(`^(?:${prefix})`) } : {})
+    })
+  }
+  return plans
 }
 
 const PLANS = callingCodePlans()

@@ -38,6 +38,19 @@ describe('answers the common written forms itself, as libphonenumber-js would', 
   })
 })
 
+describe("the national-prefix rule is the calling code's main country's, as libphonenumber-js reads a + number", () => {
+  test.each([
+    // Christmas Island and the Cocos Islands (+61) would prepend to 8 digits starting 5 or 9; Australia's rule does not.
+    ['+61 9123 4567', '+6191234567'],
+    ['+61 5550 1234', '+6155501234'],
+    // The Bahamas' own rule (a 7-digit number gets 242) never applies to a 10-digit one.
+    ['+1 242 555 0123', '+12425550123']
+  ])('%j → %s', (written, e164) => {
+    expect(plainInternationalE164(written)).toBe(e164)
+    expect(libphonenumber(written)).toBe(e164)
+  })
+})
+
 describe('leaves to libphonenumber-js what it could get wrong', () => {
   test.each([
     ['a national prefix after the calling code', '+44 (0) 20 7946 0958'],
