@@ -130,6 +130,18 @@ describe('the event TikTok receives', () => {
     expect(event).toEqual({ event: 'Contact', event_time: T, event_id: 'evt-1', user: { email: [HASH.email] } })
     expect(keysSent(event)).toEqual(['event', 'event_time', 'event_id', 'user'])
   })
+
+  test('every optional text field left blank is no key at all, not even one holding undefined', () => {
+    const blank = ' '
+    const event = eventOf({
+      ...{ ttclid: blank, ttp: blank, lead_id: blank, ip: blank, user_agent: blank, locale: blank },
+      ...{ url: blank, referrer: blank, order_id: blank, shop_id: blank, query: blank, description: blank }
+    })
+    expect(event).toStrictEqual({ event: 'Contact', event_time: T, event_id: 'evt-1', user: { email: [HASH.email] } })
+    expect(eventOf({ content_type: blank, contents: [{ content_id: 'g' }] }).properties).toStrictEqual({
+      contents: [{ content_id: 'g' }]
+    })
+  })
 })
 
 describe('ttclid: the mapped one, else the page URL’s', () => {
