@@ -143,6 +143,7 @@ describe('unreadable timestamps are refused, never guessed', () => {
     ['a number with text after it', `${T}s`],
     ['text before a date', 'on 2026-01-14'],
     ['text after a date', '2026-01-14 morning'],
+    ['a date twice', '2026-01-14 2026-01-14'],
     ['a two-digit year', '26-01-14T10:20:37Z'],
     ['a one-digit month', '2026-1-14T10:20:37Z'],
     ['a one-digit day', '2026-01-4T10:20:37Z'],
