@@ -103,7 +103,6 @@ function hashIdentifiers(
   let hashes: string[] | undefined
   const dropped: string[] = []
   const list = values ?? []
-  // Stryker disable next-line EqualityOperator: one place past the end holds undefined, which is skipped as no value
   for (let position = 0; position < list.length; position++) {
     const value = list[position]
     if (typeof value !== 'string' && typeof value !== 'number') {

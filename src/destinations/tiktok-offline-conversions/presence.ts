@@ -6,7 +6,6 @@
 
 /** A value worth sending: not undefined, null, an empty or blank string, an empty array or an empty object. */
 export function isPresent(value: unknown): boolean {
-  // Stryker disable next-line ConditionalExpression: null would also be left out by the object rule (for…in over null lists nothing)
   if (value === undefined || value === null) return false
   if (typeof value === 'string') return value.trim() !== ''
   // Stryker disable next-line ConditionalExpression: the same answer as the object rule below, without listing keys

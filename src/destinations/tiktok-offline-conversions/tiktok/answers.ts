@@ -66,7 +66,6 @@ export function readCode(body: TikTokResponseBody): TikTokAnswer {
 /** Meaning of an HTTP answer: its status, and its body as text. */
 export function readAnswer(status: number, content: string): TikTokAnswer {
   const body = summarize(parseBody(content))
-  // Stryker disable next-line ConditionalExpression: fetch never ends with a 1xx status (informational answers are not final)
   if (status >= 200 && status < 300) {
     if (typeof body === 'object') return readCode(body)
     // Acceptance cannot be confirmed; re-sending is safe because TikTok de-duplicates by event_id.
@@ -82,9 +81,7 @@ export function readAnswer(status: number, content: string): TikTokAnswer {
       }
     }
   }
-  // Stryker disable next-line ConditionalExpression: a text body has no message property either
   const tiktok = typeof body === 'object' && body.message ? `: ${redactPersonalData(body.message)}` : ''
-  // Stryker disable next-line ConditionalExpression: a text body has no request_id property either
   const requestId = typeof body === 'object' && body.request_id ? ` (request_id ${body.request_id})` : ''
   const message = `TikTok answered HTTP ${status}${tiktok}${requestId}`
   if (status === 429 || status >= 500)
