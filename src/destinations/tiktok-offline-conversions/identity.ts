@@ -62,10 +62,6 @@ const INTERNATIONAL = /^[(\s]*(\+|00)/
  * number, and also `+20 15550123`, Egyptian).
  */
 export function readPhone(text: string, phoneCountry: PhoneCountry): Reading {
-  // The most common form first: `+` then digits and separators, read without parsing when that gives the same.
-  const plain = plainInternationalE164(text)
-  // Stryker disable next-line ConditionalExpression: the fast path answers only what libphonenumber-js answers (plain-e164.test.ts)
-  if (plain) return { value: plain }
   if (isSha256Hex(text)) return { value: text.toLowerCase() }
   if (!/\d/.test(text)) return { dropped: DROP_REASONS.notAPhoneNumber }
   const international = INTERNATIONAL.exec(text)
@@ -79,6 +75,10 @@ export function readPhone(text: string, phoneCountry: PhoneCountry): Reading {
 }
 
 function possibleE164(text: string, country?: CountryCode): Reading {
+  // A number written with `+` (or `00`), the most common form: read without parsing when that gives the same.
+  const plain = country ? undefined : plainInternationalE164(text)
+  // Stryker disable next-line ConditionalExpression: the fast path answers only what libphonenumber-js answers (plain-e164.test.ts)
+  if (plain) return { value: plain }
   const phone = parsePhoneNumberFromString(text, country)
   return phone && phone.isPossible() ? { value: phone.number } : { dropped: DROP_REASONS.notAPhoneNumber }
 }

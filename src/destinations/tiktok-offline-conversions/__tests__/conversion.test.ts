@@ -134,8 +134,18 @@ describe('the event TikTok receives', () => {
   test('every optional text field left blank is no key at all, not even one holding undefined', () => {
     const blank = ' '
     const event = eventOf({
-      ...{ ttclid: blank, ttp: blank, lead_id: blank, ip: blank, user_agent: blank, locale: blank },
-      ...{ url: blank, referrer: blank, order_id: blank, shop_id: blank, query: blank, description: blank }
+      ttclid: blank,
+      ttp: blank,
+      lead_id: blank,
+      ip: blank,
+      user_agent: blank,
+      locale: blank,
+      url: blank,
+      referrer: blank,
+      order_id: blank,
+      shop_id: blank,
+      query: blank,
+      description: blank
     })
     expect(event).toStrictEqual({ event: 'Contact', event_time: T, event_id: 'evt-1', user: { email: [HASH.email] } })
     expect(eventOf({ content_type: blank, contents: [{ content_id: 'g' }] }).properties).toStrictEqual({
