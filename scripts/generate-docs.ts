@@ -19,7 +19,7 @@ import {
   readPhone,
   readPhoneCountrySetting
 } from '../src/destinations/tiktok-offline-conversions/identity'
-import { sha256Hex } from '../src/destinations/tiktok-offline-conversions/hashing'
+import { processHashing } from '../src/lib/hashing-utils'
 import {
   ATTRIBUTION_WINDOW_DAYS,
   MAX_FUTURE_SKEW_SECONDS,
@@ -283,7 +283,7 @@ function presetsTable(): string {
 const NORMALIZATION: Record<string, string> = {
   email_addresses: 'surrounding spaces are removed and the address is lowercased.',
   phone_numbers:
-    'the number is written in E.164 (`+`, country code, subscriber number; no spaces or punctuation) with libphonenumber-js, without guessing. A number written with `+` or `00` (the international call prefix) is read as written. Any other number is read as a national number of the **Default Phone Country** setting; without that setting it is dropped, since its digits could belong to several countries (`201-555-0123` is a US number, and also an Egyptian one). A value that cannot be a phone number is dropped.',
+    'the number is written in E.164 (`+`, country code, subscriber number; no spaces or punctuation) with google-libphonenumber, without guessing. A number written with `+` or `00` (the international call prefix) is read as written. Any other number is read as a national number of the **Default Phone Country** setting; without that setting it is dropped, since its digits could belong to several countries (`201-555-0123` is a US number, and also an Egyptian one). A value that cannot be a phone number is dropped.',
   external_ids: 'surrounding spaces are removed and the ID is lowercased.'
 }
 
@@ -296,11 +296,11 @@ function normalizationExamples(): string {
   }
   const phone = (input: string, setting?: string): void => {
     const reading = readPhone(input, readPhoneCountrySetting(setting))
-    const normalized = 'value' in reading ? code(reading.value) : `dropped: ${reading.dropped}`
+    const normalized = 'value' in reading ? code(reading.value) : `dropped: ${DROP_REASONS[reading.dropped]}`
     example('phone_numbers', input, setting ? code(setting) : 'not set', normalized)
   }
   example('email_addresses', ' Jane.Doe@Example.COM ', '—', code(normalizeEmail(' Jane.Doe@Example.COM ')))
-  example('email_addresses', 'n/a', '—', `dropped: ${DROP_REASONS.notAnEmail}`)
+  example('email_addresses', 'n/a', '—', `dropped: ${DROP_REASONS.not_an_email}`)
   phone('(415) 555-0132', 'US')
   phone('1 (415) 555-0132', 'US')
   phone('(415) 555-0132')
@@ -341,7 +341,7 @@ function privacySection(): string {
     if (!rule) throw new Error(`The hashed field ${key} has no normalization rule in scripts/generate-docs.ts`)
     return `- **${field.label}** (${code(key)}): ${rule}`
   })
-  const exampleHash = sha256Hex('jane.doe@example.com')
+  const exampleHash = processHashing('jane.doe@example.com', 'sha256', 'hex')
   return [
     '## Data and privacy',
     '',
@@ -363,7 +363,7 @@ function privacySection(): string {
 
 /** What TikTok can match, from the destination's own constants (offline-rules.ts, reasons.ts). */
 function offlineRulesSection(): string {
-  const reasons = Object.values(DROP_REASONS).map((reason) => `- ${reason}`)
+  const reasons = Object.entries(DROP_REASONS).map(([reason, rule]) => `- ${code(reason)}: ${rule}`)
   return [
     '## What TikTok can match',
     '',
@@ -374,7 +374,7 @@ function offlineRulesSection(): string {
     `- **Time.** ${code('timestamp')} is an ISO 8601 date (UTC when it has no offset) or a Unix time in seconds or milliseconds; without one, the time of sending is used. TikTok neither matches nor reports offline events older than its ${ATTRIBUTION_WINDOW_DAYS}-day click-through attribution window, so an event is accepted from ${ATTRIBUTION_WINDOW_DAYS} days ago to ${MAX_FUTURE_SKEW_SECONDS / 60} minutes from now (clock skew), and refused otherwise, naming the window.`,
     `- **Revenue and products.** ${code('value')} and ${code('currency')} are optional, but a value needs its currency (ISO 4217), and a value below 0 is refused. A product's price and quantity are numbers, 0 or more; a quantity need not be whole (goods sold by weight).`,
     `- **No double counting.** TikTok de-duplicates events that share an Event ID. Every event is sent with one: the mapping's, else one derived from the event's content, so the same event always gets the same ID. The Complete Payment preset uses the order ID when there is one (it survives re-syncs), else the Segment messageId.`,
-    `- **Dropped values are said.** A value that cannot be used is left out of the event, and the event's outcome (its entry in Segment's event delivery view) lists it by field and position with the reason, for example ${code(`phone_numbers[1]: ${DROP_REASONS.phoneWithoutCountry}`)}, never with the value. The reasons:`,
+    `- **Dropped values are said.** A value that cannot be used is left out of the event, and the event's outcome (its entry in Segment's event delivery view) lists it by field and position with a reason code and the rule in words, for example ${code(JSON.stringify({ field: 'phone_numbers', index: 1, reason: 'no_country_code', message: `phone_numbers[1]: ${DROP_REASONS.no_country_code}` }))}, never with the value. An event refused before it is sent has the same in its entry's body: the field, a reason code (such as ${code('outside_time_window')} or ${code('no_email_or_phone')}) and what was dropped. The reason codes of dropped values:`,
     '',
     ...reasons.map((line) => `  ${line}`)
   ].join('\n')

@@ -13,7 +13,7 @@ import { unlessAborted, type RunControl } from './control'
 import { InputOutputError, errorMessage } from './errors'
 import { readEventChunks, type InputError, type InputEvent, type InputFormat, type InputItem } from './input'
 import type { Progress } from './progress'
-import type { DeliveryFacts } from './quality'
+import type { DeliveryFacts, OutcomeFacts } from './quality'
 import { classifyStatus, type Outcome, type ReportLine, type ReportSink } from './report'
 import type { DeliveredSet } from './resume'
 import { RetryAfterGate, isRetryableStatus, settleWithRetries, type RetryPolicy, type Sleep } from './retry'
@@ -57,10 +57,10 @@ export interface ReadFacts {
 /** An outcome, and whether its request was abandoned in flight (then TikTok may or may not have the event). */
 type Settled = RoutedEntry & { abandoned?: boolean }
 
-/** A report line, with what match quality needs of a delivered event. */
+/** A report line, with what match quality needs of a delivered or refused event. */
 interface Written {
   line: ReportLine
-  delivery?: { facts: DeliveryFacts; locale?: unknown }
+  facts?: OutcomeFacts
 }
 
 /** Runs the sources through the destination. Throws only for what must end the run with exit 2 (a report that cannot be written). */
@@ -296,7 +296,7 @@ function stopIfHopeless(lines: readonly Written[], context: PipelineContext): vo
 }
 
 async function write(context: PipelineContext, lines: readonly Written[]): Promise<void> {
-  for (const { line, delivery } of lines) context.collector.record(line, delivery)
+  for (const { line, facts } of lines) context.collector.record(line, facts)
   context.progress.update(context.collector.live())
   await context.report.write(lines.map(({ line }) => line))
 }
@@ -326,7 +326,7 @@ function reportLine(
   }
   if (item.messageIdGenerated) line.messageIdGenerated = true
   if (delivery?.eventId !== undefined) line.eventId = delivery.eventId
-  if (delivery && delivery.dropped.length > 0) line.dropped = delivery.dropped
+  if (delivery && delivery.dropped.length > 0) line.dropped = delivery.dropped.map((value) => value.message)
   return line
 }
 
@@ -334,13 +334,13 @@ function eventLine(item: InputEvent, entry: Settled, attempts: number, context: 
   const outcome: Outcome = entry.abandoned ? 'unknown' : classifyStatus(entry.status)
   const line = (error: string | null, delivery?: DeliveryFacts): ReportLine =>
     reportLine(item, entry.subscription, context, outcome, entry.status, error, attempts, delivery)
+  const locale = item.event.context?.locale
   if (outcome === 'delivered') {
     const { delivery } = entry
-    return delivery
-      ? { line: line(null, delivery), delivery: { facts: delivery, locale: item.event.context?.locale } }
-      : { line: line(null) }
+    return delivery ? { line: line(null, delivery), facts: { delivery, locale } } : { line: line(null) }
   }
   const message = safeMessage(entry.message ?? `status ${entry.status}`, context.secrets)
+  if (outcome === 'rejected' && entry.refusal) return { line: line(message), facts: { refusal: entry.refusal, locale } }
   if (outcome === 'unknown') {
     return { line: line(`unknown: the request was abandoned before an answer (${message}); TikTok may have the event`) }
   }

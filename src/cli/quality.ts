@@ -1,13 +1,20 @@
 /**
  * Match quality: how well TikTok can match what was delivered to its users.
- * Read from the destination's outcomes only: a delivered event's multi-status
- * entry holds the TikTok event that was sent (which identifiers it carries,
- * hashed) and the notes of the values the destination left out (`dropped`:
- * "field[position]: why", never the value); an event refused for its time
- * has a message that starts with OUTSIDE_TIME_WINDOW. Counters only, so a run
- * of millions of events costs no more memory than a run of ten.
+ * Read from the destination's outcomes only, by their codes: a delivered
+ * event's multi-status entry holds the TikTok event that was sent (which
+ * identifiers it carries, hashed) and the values the destination left out
+ * (`dropped`: field, position, reason code, never the value); a refused
+ * event's entry holds the refusal's reason code (and what was dropped before
+ * it was refused). Counters only, so a run of millions of events costs no
+ * more memory than a run of ten.
  */
-import { DROP_REASONS, OUTSIDE_TIME_WINDOW, parseDroppedNote } from '../destinations/tiktok-offline-conversions/reasons'
+import {
+  DROP_REASONS,
+  type DropReason,
+  type DroppableField,
+  type DroppedValue,
+  type RefusalReason
+} from '../destinations/tiktok-offline-conversions/reasons'
 import { toCountryCode } from '../destinations/tiktok-offline-conversions/identity'
 
 /** What the runner keeps of one delivered event. */
@@ -22,8 +29,22 @@ export interface DeliveryFacts {
   purchase: boolean
   /** A CompletePayment event sent without `properties.value`. */
   withoutRevenue: boolean
-  /** The destination's notes of values it left out. */
-  dropped: string[]
+  /** The values the destination left out. */
+  dropped: DroppedValue[]
+}
+
+/** What match quality needs of one outcome: a delivered event's facts, or a refused one's; its Segment `context.locale`. */
+export interface OutcomeFacts {
+  delivery?: DeliveryFacts
+  refusal?: RefusalFacts
+  locale?: unknown
+}
+
+/** What the runner keeps of an event the destination refused before sending it. */
+export interface RefusalFacts {
+  reason: RefusalReason
+  /** Values it had already left out (why the event had no email or phone, say). */
+  dropped: DroppedValue[]
 }
 
 export interface IdentifierCount {
@@ -34,7 +55,10 @@ export interface IdentifierCount {
 
 export interface DroppedCount {
   field: string
-  reason: string
+  /** The destination's reason code… */
+  reason: DropReason
+  /** …and the rule it stands for, in words. */
+  rule: string
   count: number
 }
 
@@ -45,7 +69,7 @@ export interface MatchQuality {
   phone: IdentifierCount
   externalId: IdentifierCount
   ttclid: IdentifierCount
-  /** Values left out of delivered events, by field and reason, most first. */
+  /** Values left out of delivered and refused events, by field and reason, most first. */
   dropped: DroppedCount[]
   /** Events refused because their time is outside TikTok's window. */
   outsideTimeWindow: number
@@ -63,7 +87,6 @@ export function deliveryFacts(sent: unknown, body: unknown): DeliveryFacts {
   const user = isObject(event.user) ? event.user : {}
   const properties = isObject(event.properties) ? event.properties : {}
   const purchase = event.event === 'CompletePayment'
-  const dropped = isObject(body) && Array.isArray(body.dropped) ? body.dropped.filter(isString) : []
   return {
     ...(typeof event.event_id === 'string' ? { eventId: event.event_id } : {}),
     email: nonEmptyList(user.email),
@@ -72,16 +95,49 @@ export function deliveryFacts(sent: unknown, body: unknown): DeliveryFacts {
     ttclid: typeof user.ttclid === 'string' && user.ttclid !== '',
     purchase,
     withoutRevenue: purchase && typeof properties.value !== 'number',
-    dropped
+    dropped: droppedValues(body)
   }
 }
 
-export function isOutsideTimeWindow(message: string | null): boolean {
-  return message?.startsWith(OUTSIDE_TIME_WINDOW) === true
+const REFUSAL_REASONS: ReadonlySet<string> = new Set<RefusalReason>([
+  'not_an_offline_event',
+  'no_email_or_phone',
+  'outside_time_window',
+  'unreadable_timestamp',
+  'currency_required',
+  'invalid_currency',
+  'invalid_amount'
+])
+
+/** The refusal in a refused event's multi-status entry body; undefined when it is not the destination's own refusal. */
+export function refusalFacts(body: unknown): RefusalFacts | undefined {
+  if (!isObject(body) || typeof body.reason !== 'string' || !REFUSAL_REASONS.has(body.reason)) return undefined
+  return { reason: body.reason as RefusalReason, dropped: droppedValues(body) }
 }
 
-/** Distinct (field, reason) pairs kept; they are few (the destination's fixed reasons). */
-const MAX_DROP_KINDS = 100
+/** `body.dropped`, each entry kept when it has the destination's shape. */
+function droppedValues(body: unknown): DroppedValue[] {
+  if (!isObject(body) || !Array.isArray(body.dropped)) return []
+  return body.dropped.filter(isDroppedValue)
+}
+
+const DROPPABLE_FIELDS: ReadonlySet<unknown> = new Set<DroppableField>([
+  'email_addresses',
+  'phone_numbers',
+  'external_ids',
+  'contents'
+])
+
+function isDroppedValue(value: unknown): value is DroppedValue {
+  return (
+    isObject(value) &&
+    DROPPABLE_FIELDS.has(value.field) &&
+    typeof value.index === 'number' &&
+    typeof value.reason === 'string' &&
+    Object.prototype.hasOwnProperty.call(DROP_REASONS, value.reason) &&
+    typeof value.message === 'string'
+  )
+}
 
 export class QualityCollector {
   private delivered = 0
@@ -102,28 +158,28 @@ export class QualityCollector {
     if (facts.ttclid) this.identifiers.ttclid++
     if (facts.purchase) this.purchases++
     if (facts.withoutRevenue) this.withoutRevenue++
+    this.addDropped(facts.dropped, locale)
+  }
+
+  /** One event the destination refused, with its refusal when the destination said why. */
+  addRefused(refusal: RefusalFacts | undefined, locale?: unknown): void {
+    if (!refusal) return
+    if (refusal.reason === 'outside_time_window') this.outsideTimeWindow++
+    this.addDropped(refusal.dropped, locale)
+  }
+
+  private addDropped(dropped: readonly DroppedValue[], locale: unknown): void {
     let lostPhoneCountry = false
-    for (const note of facts.dropped) {
-      const parsed = parseDroppedNote(note)
-      let field = parsed?.field ?? '(unknown field)'
-      let reason = parsed?.reason ?? note
-      if (reason === DROP_REASONS.phoneWithoutCountry) lostPhoneCountry = true
-      if (!this.dropped.has(`${field}\u0000${reason}`) && this.dropped.size >= MAX_DROP_KINDS) {
-        field = '(other fields)'
-        reason = '(other reasons)'
-      }
+    for (const { field, reason } of dropped) {
+      if (reason === 'no_country_code') lostPhoneCountry = true
+      // Bounded: a few fields times a few reasons (isDroppedValue keeps only the destination's).
       const key = `${field}\u0000${reason}`
-      const entry = this.dropped.get(key) ?? { field, reason, count: 0 }
+      const entry = this.dropped.get(key) ?? { field, reason, rule: DROP_REASONS[reason], count: 0 }
       entry.count++
       this.dropped.set(key, entry)
     }
     const country = lostPhoneCountry ? localeCountry(locale) : undefined
     if (country) this.phoneCountries.set(country, (this.phoneCountries.get(country) ?? 0) + 1)
-  }
-
-  /** One refused event, with its message. */
-  addRejected(message: string | null): void {
-    if (isOutsideTimeWindow(message)) this.outsideTimeWindow++
   }
 
   result(): MatchQuality {
@@ -162,27 +218,22 @@ export function hints(
   phoneCountry?: string
 ): string[] {
   const list: string[] = []
-  const byReason = new Map<string, number>()
+  const byReason = new Map<DropReason, number>()
   for (const { reason, count } of dropped) byReason.set(reason, (byReason.get(reason) ?? 0) + count)
-  const noCountry = byReason.get(DROP_REASONS.phoneWithoutCountry) ?? 0
+  const noCountry = byReason.get('no_country_code') ?? 0
   if (noCountry > 0) {
     const fix = phoneCountry
       ? `add --default-phone-country ${phoneCountry} (the country of most of these events' locale)`
       : 'add --default-phone-country with their country (an ISO code such as US)'
     list.push(`${plural(noCountry, 'phone number')} had no country code: ${fix}`)
   }
-  const badSetting = byReason.get(DROP_REASONS.phoneCountrySettingInvalid) ?? 0
+  const badSetting = byReason.get('invalid_phone_country_setting') ?? 0
   if (badSetting > 0) {
     list.push(
       `${plural(badSetting, 'phone number')} had no country code and the Default Phone Country is not one: give --default-phone-country an ISO code such as US`
     )
   }
-  const mappingReasons = new Set<string>([
-    DROP_REASONS.notAnEmail,
-    DROP_REASONS.notAPhoneNumber,
-    DROP_REASONS.notText,
-    DROP_REASONS.emptyProduct
-  ])
+  const mappingReasons = new Set<DropReason>(['not_an_email', 'not_a_phone_number', 'not_text', 'empty_product'])
   const byField = new Map<string, number>()
   for (const { field, reason, count } of dropped) {
     if (mappingReasons.has(reason)) byField.set(field, (byField.get(field) ?? 0) + count)
@@ -212,10 +263,6 @@ export function localeCountry(locale: unknown): string | undefined {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function isString(value: unknown): value is string {
-  return typeof value === 'string'
 }
 
 function nonEmptyList(value: unknown): boolean {

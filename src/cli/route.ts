@@ -18,7 +18,7 @@ import {
 import { generateFql, parseFql, validate } from '@segment/destination-subscriptions'
 import type { Settings } from '../destinations/tiktok-offline-conversions/generated-types'
 import { UsageError } from './errors'
-import { deliveryFacts, type DeliveryFacts } from './quality'
+import { deliveryFacts, refusalFacts, type DeliveryFacts, type RefusalFacts } from './quality'
 import { redirectDefinition, type Redirect } from './redirect'
 
 /** What actions-core answers, in a batch, for an event the subscription does not match. */
@@ -41,6 +41,8 @@ export interface RoutedEntry {
   message: string | null
   /** On success: what was sent (identifiers, revenue) and what the destination left out. */
   delivery?: DeliveryFacts
+  /** Refused by the destination before sending: its reason code and what it had left out. */
+  refusal?: RefusalFacts
 }
 
 /** The subscriptions Segment creates from the destination's automatic presets, batching on. */
@@ -154,11 +156,22 @@ export function combineResults(
       const message = 'errormessage' in entry ? entry.errormessage : null
       if (entry.status === 400 && message === NOT_SUBSCRIBED_MESSAGE) continue
       const ok = entry.status >= 200 && entry.status < 300
-      perEvent[index].push(
-        ok
-          ? { subscription, status: entry.status, message: null, delivery: deliveryFacts(entry.sent, entry.body) }
-          : { subscription, status: entry.status, message: message ?? `status ${entry.status}` }
-      )
+      if (ok) {
+        perEvent[index].push({
+          subscription,
+          status: entry.status,
+          message: null,
+          delivery: deliveryFacts(entry.sent, entry.body)
+        })
+        continue
+      }
+      const refusal = refusalFacts(entry.body)
+      perEvent[index].push({
+        subscription,
+        status: entry.status,
+        message: message ?? `status ${entry.status}`,
+        ...(refusal ? { refusal } : {})
+      })
     }
   })
   return perEvent

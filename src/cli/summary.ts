@@ -4,7 +4,7 @@
  * it is shown to a person.
  */
 import type { Stop } from './control'
-import { QualityCollector, type DeliveryFacts, type MatchQuality } from './quality'
+import { QualityCollector, type MatchQuality, type OutcomeFacts } from './quality'
 import type { Outcome, ReportLine } from './report'
 import type { ResumeSource } from './resume'
 
@@ -189,16 +189,16 @@ export class SummaryCollector {
     if (item.routed) this.routedEvents++
   }
 
-  /** One report line; a delivered one with what was sent (`facts`) and the event's locale, for match quality. */
-  record(line: ReportLine, delivery?: { facts: DeliveryFacts; locale?: unknown }): void {
+  /** One report line, with what match quality needs of a delivered or refused event. */
+  record(line: ReportLine, facts?: OutcomeFacts): void {
     this.counts[line.outcome]++
     if (line.outcome === 'input-error') this.reasons.inputErrors.add(line.error ?? 'input error')
     if (line.outcome === 'rejected') {
       this.reasons.rejected.add(line.error ?? `status ${line.status}`)
-      this.quality.addRejected(line.error)
+      this.quality.addRefused(facts?.refusal, facts?.locale)
     }
     if (line.outcome === 'failed') this.reasons.failed.add(line.error ?? `status ${line.status}`)
-    if (line.outcome === 'delivered' && delivery) this.quality.addDelivered(delivery.facts, delivery.locale)
+    if (line.outcome === 'delivered' && facts?.delivery) this.quality.addDelivered(facts.delivery, facts.locale)
     const field = ROUTE_FIELDS[line.outcome]
     if (field) {
       const preset = line.preset ?? '(none)'
@@ -435,7 +435,7 @@ function formatQuality(
   row('  with an external ID', quality.externalId.count, percent(quality.externalId.share))
   row('  with a ttclid', quality.ttclid.count, percent(quality.ttclid.share))
   row('  values dropped', sum(quality.dropped.map((entry) => entry.count)))
-  for (const { field, reason, count } of quality.dropped) row('', count, `  ${field}: ${reason}`)
+  for (const { field, rule, count } of quality.dropped) row('', count, `  ${field}: ${rule}`)
   row('  outside the time window', quality.outsideTimeWindow, 'refused: older than TikTok takes, or in the future')
   row(
     '  purchases without revenue',

@@ -1,13 +1,13 @@
 /**
- * Item 6: match quality, read from the destination's outcomes: its `dropped`
- * notes and time-window refusals (their texts: reasons.ts).
+ * Item 6: match quality, read from the destination's outcomes by their codes:
+ * its `dropped` values and its refusals (reasons.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DROP_REASONS, OUTSIDE_TIME_WINDOW, droppedNote } from '../../destinations/tiktok-offline-conversions/reasons'
+import { droppedValue } from '../../destinations/tiktok-offline-conversions/reasons'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
-import { QualityCollector, deliveryFacts, hints, localeCountry, type DeliveryFacts } from '../quality'
+import { QualityCollector, deliveryFacts, hints, localeCountry, refusalFacts, type DeliveryFacts } from '../quality'
 import type { ReportLine } from '../report'
 import { runSend } from '../run-send'
 import { SummaryCollector, formatSummary } from '../summary'
@@ -24,7 +24,8 @@ const facts = (overrides: Partial<DeliveryFacts> = {}): DeliveryFacts => ({
   dropped: [],
   ...overrides
 })
-const noCountry = (position: number): string => droppedNote('phone_numbers', position, DROP_REASONS.phoneWithoutCountry)
+const noCountry = (position: number) => droppedValue('phone_numbers', position, 'no_country_code')
+const NO_COUNTRY_RULE = 'no country code and no Default Phone Country'
 
 describe('deliveryFacts', () => {
   it('reads the identifiers, the event and the revenue from the TikTok event that was sent', () => {
@@ -47,6 +48,30 @@ describe('deliveryFacts', () => {
     const nothing = facts({ email: false, phone: false })
     expect(deliveryFacts('sent as text', 'body as text')).toEqual(nothing)
     expect(deliveryFacts({ user: { email: 'not a list', phone: [] } }, { dropped: 'not a list' })).toEqual(nothing)
+    // Only entries of the destination's shape, with its fields and codes, count.
+    const foreign = [{ field: 'phone_numbers', index: 0, reason: 'made_up', message: 'm' }, 'phone_numbers[0]: x']
+    expect(deliveryFacts({ user: {} }, { dropped: [...foreign, noCountry(2)] })).toEqual(
+      facts({ email: false, phone: false, dropped: [noCountry(2)] })
+    )
+  })
+})
+
+describe('refusalFacts', () => {
+  it("reads the destination's refusal code and what it had dropped", () => {
+    expect(refusalFacts({ reason: 'outside_time_window', field: 'timestamp' })).toEqual({
+      reason: 'outside_time_window',
+      dropped: []
+    })
+    expect(
+      refusalFacts({ reason: 'no_email_or_phone', field: 'email_addresses, phone_numbers', dropped: [noCountry(0)] })
+    ).toEqual({ reason: 'no_email_or_phone', dropped: [noCountry(0)] })
+  })
+
+  it("is nothing for TikTok's answers and anything else", () => {
+    expect(refusalFacts({ code: 40002, message: 'bad', request_id: 'r' })).toBeUndefined()
+    expect(refusalFacts({ reason: 'not_ours' })).toBeUndefined()
+    expect(refusalFacts('text')).toBeUndefined()
+    expect(refusalFacts(undefined)).toBeUndefined()
   })
 })
 
@@ -61,13 +86,15 @@ describe('QualityCollector and hints', () => {
         email: false,
         purchase: true,
         withoutRevenue: true,
-        dropped: [droppedNote('email_addresses', 0, DROP_REASONS.notAnEmail)]
+        dropped: [droppedValue('email_addresses', 0, 'not_an_email')]
       }),
       undefined
     )
-    collector.addRejected(`${OUTSIDE_TIME_WINDOW}: older than 28 days`)
-    collector.addRejected('currency: must be a 3-letter ISO 4217 code, such as USD')
-    collector.addRejected(null)
+    collector.addRefused({ reason: 'outside_time_window', dropped: [] })
+    collector.addRefused({ reason: 'invalid_currency', dropped: [] })
+    collector.addRefused(undefined)
+    // A refused event's dropped phone counts too: it is why the event had no phone.
+    collector.addRefused({ reason: 'no_email_or_phone', dropped: [noCountry(0)] }, 'en-GB')
     expect(collector.result()).toEqual({
       delivered: 4,
       email: { count: 3, share: 0.75 },
@@ -75,14 +102,14 @@ describe('QualityCollector and hints', () => {
       externalId: { count: 1, share: 0.25 },
       ttclid: { count: 0, share: 0 },
       dropped: [
-        { field: 'phone_numbers', reason: DROP_REASONS.phoneWithoutCountry, count: 3 },
-        { field: 'email_addresses', reason: DROP_REASONS.notAnEmail, count: 1 }
+        { field: 'phone_numbers', reason: 'no_country_code', rule: NO_COUNTRY_RULE, count: 4 },
+        { field: 'email_addresses', reason: 'not_an_email', rule: 'not an email address', count: 1 }
       ],
       outsideTimeWindow: 1,
       purchases: 2,
       purchasesWithoutRevenue: 1,
       hints: [
-        "3 phone numbers had no country code: add --default-phone-country GB (the country of most of these events' locale)",
+        "4 phone numbers had no country code: add --default-phone-country GB (the country of most of these events' locale)",
         '1 email_addresses value could not be used: check what email_addresses is mapped from (--mapping)',
         '1 purchase had no revenue: map value and currency (e.g. from properties.revenue) so TikTok can report it'
       ]
@@ -90,7 +117,9 @@ describe('QualityCollector and hints', () => {
   })
 
   it('suggests no country it cannot tell, and gives no hint for a loss nobody can fix', () => {
-    expect(hints([{ field: 'phone_numbers', reason: DROP_REASONS.phoneWithoutCountry, count: 312 }], 0)).toEqual([
+    expect(
+      hints([{ field: 'phone_numbers', reason: 'no_country_code', rule: NO_COUNTRY_RULE, count: 312 }], 0)
+    ).toEqual([
       '312 phone numbers had no country code: add --default-phone-country with their country (an ISO code such as US)'
     ])
     expect(hints([], 0)).toEqual([])
@@ -122,9 +151,14 @@ describe('the summary shows it', () => {
       ...overrides
     })
     collector.countEvent({ routed: true })
-    collector.record(line({}), { facts: facts({ purchase: true, dropped: [noCountry(1)] }), locale: 'en-US' })
+    collector.record(line({}), { delivery: facts({ purchase: true, dropped: [noCountry(1)] }), locale: 'en-US' })
     collector.countEvent({ routed: true })
-    collector.record(line({ status: 400, outcome: 'rejected', error: `${OUTSIDE_TIME_WINDOW}: older than 28 days` }))
+    collector.record(
+      line({ status: 400, outcome: 'rejected', error: "timestamp: outside TikTok's attribution window" }),
+      {
+        refusal: { reason: 'outside_time_window', dropped: [] }
+      }
+    )
     const text = formatSummary(
       collector.summary({
         target: 'tiktok',
@@ -156,7 +190,7 @@ describe('the summary shows it', () => {
   })
 })
 
-describe('send: match quality end to end, from the destination\'s own outcomes', () => {
+describe("send: match quality end to end, from the destination's own outcomes", () => {
   let dir: string
   let sandbox: Sandbox
   beforeAll(async () => {
@@ -196,7 +230,7 @@ describe('send: match quality end to end, from the destination\'s own outcomes',
       phone: { count: 2, share: 0.5 },
       externalId: { count: 4, share: 1 },
       ttclid: { count: 1, share: 0.25 },
-      dropped: [{ field: 'phone_numbers', reason: DROP_REASONS.phoneWithoutCountry, count: 2 }],
+      dropped: [{ field: 'phone_numbers', reason: 'no_country_code', rule: NO_COUNTRY_RULE, count: 2 }],
       outsideTimeWindow: 1,
       purchases: 4,
       purchasesWithoutRevenue: 0,
@@ -208,8 +242,8 @@ describe('send: match quality end to end, from the destination\'s own outcomes',
     expect(lines.map((line) => [line.messageId, line.outcome, line.dropped ?? null])).toEqual([
       ['q-1', 'delivered', null],
       ['q-2', 'delivered', null],
-      ['q-3', 'delivered', [noCountry(0)]],
-      ['q-4', 'delivered', [noCountry(0)]],
+      ['q-3', 'delivered', [noCountry(0).message]],
+      ['q-4', 'delivered', [noCountry(0).message]],
       ['q-old', 'rejected', null]
     ])
     // The note names the field, the position and the rule: never the number.

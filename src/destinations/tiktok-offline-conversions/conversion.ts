@@ -1,13 +1,13 @@
-import { PayloadValidationError } from '@segment/actions-core'
 import type { Payload } from './trackNonPaymentOfflineConversion/generated-types'
 import type { TikTokContent, TikTokEvent, TikTokPage, TikTokProperties, TikTokUser } from './tiktok/wire'
 import { hashEmails, hashExternalIds, hashPhones } from './identity'
 import type { PhoneCountry } from './identity'
 import { toEventTime } from './event-time'
 import { readEventName, requireMatchingKey } from './offline-rules'
-import { sha256Hex } from './hashing'
+import { processHashing } from '../../lib/hashing-utils'
 import { hasKeys, isPresent } from './presence'
-import { DROP_REASONS, droppedNote } from './reasons'
+import { EventRefusal, droppedValue } from './reasons'
+import type { DroppedValue } from './reasons'
 
 /** What every action hands to the one code path: their payloads have the same fields. */
 export type ConversionPayload = Payload
@@ -20,12 +20,12 @@ export interface ConversionContext {
 /** One TikTok `data[]` item, and what the payload held that it does not carry, by field and position. */
 export interface Conversion {
   event: TikTokEvent
-  dropped: string[]
+  dropped: DroppedValue[]
 }
 
 const CURRENCY = /^[A-Z]{3}$/
 
-/** Payload → one TikTok `data[]` item. Throws PayloadValidationError naming the field and the rule. */
+/** Payload → one TikTok `data[]` item. Throws EventRefusal naming the field and the rule. */
 export function toTikTokEvent(payload: ConversionPayload, context: ConversionContext): Conversion {
   const name = readEventName(payload.event)
   const emails = hashEmails(payload.email_addresses)
@@ -36,16 +36,23 @@ export function toTikTokEvent(payload: ConversionPayload, context: ConversionCon
   requireMatchingKey(emails.hashes, phones.hashes, dropped)
   const time = toEventTime(payload.timestamp, context.nowSeconds)
   const user = toUser(payload, emails.hashes, phones.hashes, externalIds.hashes)
-  // Stryker disable next-line StringLiteral: a placeholder that keeps the key order, always replaced below and not part of the derived ID
-  const event: TikTokEvent = { event: name, event_time: time.seconds, event_id: '', user }
   const properties = toProperties(payload, contents.items)
-  // Stryker disable next-line ConditionalExpression: properties: undefined is left out of the JSON TikTok gets, and out of the derived ID
-  if (properties) event.properties = properties
   const page = toPage(payload)
-  // Stryker disable next-line ConditionalExpression: page: undefined is left out of the JSON TikTok gets, and out of the derived ID
+  const limited_data_use = typeof payload.limited_data_use === 'boolean' ? payload.limited_data_use : undefined
+  const event_id =
+    payload.event_id?.trim() ||
+    deriveEventId({
+      event_time: time.given ? time.seconds : undefined,
+      event: name,
+      user,
+      properties,
+      page,
+      limited_data_use
+    })
+  const event: TikTokEvent = { event: name, event_time: time.seconds, event_id, user }
+  if (properties) event.properties = properties
   if (page) event.page = page
-  if (typeof payload.limited_data_use === 'boolean') event.limited_data_use = payload.limited_data_use
-  event.event_id = payload.event_id?.trim() || deriveEventId(event, time.given)
+  if (limited_data_use !== undefined) event.limited_data_use = limited_data_use
   return { event, dropped }
 }
 
@@ -74,27 +81,20 @@ function toUser(payload: ConversionPayload, email: string[], phone: string[], ex
  * event always gets the same ID, so TikTok de-duplicates a re-sent request
  * (after a 20001 or an unconfirmed answer) instead of counting it twice. The
  * time of sending, which stands in for a missing timestamp, is left out of it.
+ * The text hashed is a JSON object: never a digest, which processHashing would pass on as it is.
  */
-function deriveEventId(event: TikTokEvent, timeGiven: boolean): string {
-  const { event: name, event_time, user, properties, page, limited_data_use } = event
-  return sha256Hex(
-    JSON.stringify({
-      event_time: timeGiven ? event_time : undefined,
-      event: name,
-      user,
-      properties,
-      page,
-      limited_data_use
-    })
-  )
+function deriveEventId(content: Omit<TikTokEvent, 'event_time' | 'event_id'> & { event_time?: number }): string {
+  return processHashing(JSON.stringify(content), 'sha256', 'hex')
 }
 
 function toProperties(payload: ConversionPayload, contents: TikTokContent[]): TikTokProperties | undefined {
   const value = payload.value === undefined ? undefined : requireAmount(payload.value, 'value')
   const currency = toCurrency(payload.currency)
   if (value !== undefined && currency === undefined) {
-    throw new PayloadValidationError(
-      'currency: required when value is given; TikTok reports a value only with its ISO 4217 currency code'
+    throw new EventRefusal(
+      'currency',
+      'currency_required',
+      'required when value is given; TikTok reports a value only with its ISO 4217 currency code'
     )
   }
   const properties: TikTokProperties = {}
@@ -122,40 +122,34 @@ function toPage(payload: ConversionPayload): TikTokPage | undefined {
 function toCurrency(currency: string | undefined): string | undefined {
   if (currency === undefined || currency.trim() === '') return undefined
   const code = currency.trim().toUpperCase()
-  if (!CURRENCY.test(code)) throw new PayloadValidationError('currency: must be a 3-letter ISO 4217 code, such as USD')
+  if (!CURRENCY.test(code))
+    throw new EventRefusal('currency', 'invalid_currency', 'must be a 3-letter ISO 4217 code, such as USD')
   return code
 }
 
-/**
- * A price, a quantity, a value: a finite number, 0 or more (goods sold by weight
- * have fractional quantities). The refusal names the field, and for a product's
- * field the product's position (built only then: most amounts are fine).
- */
-function requireAmount(amount: number, field: string, product?: number): number {
+/** A price, a quantity, a value: a finite number, 0 or more (goods sold by weight have fractional quantities). */
+function requireAmount(amount: number, field: string): number {
   if (Number.isFinite(amount) && amount >= 0) return amount
-  const name = product === undefined ? field : `contents[${product}].${field}`
-  throw new PayloadValidationError(`${name}: must be a number, 0 or more`)
+  throw new EventRefusal(field, 'invalid_amount', 'must be a number, 0 or more')
 }
 
-function toContents(contents: ConversionPayload['contents']): { items: TikTokContent[]; dropped: string[] } {
+function toContents(contents: ConversionPayload['contents']): { items: TikTokContent[]; dropped: DroppedValue[] } {
   const items: TikTokContent[] = []
-  const dropped: string[] = []
-  const list = contents ?? []
-  for (let index = 0; index < list.length; index++) {
-    const product = list[index]
+  const dropped: DroppedValue[] = []
+  ;(contents ?? []).forEach((product, index) => {
     const item: TikTokContent = {}
     if (product) {
       const { price, quantity, content_id, content_category, content_name, brand } = product
-      if (price !== undefined) item.price = requireAmount(price, 'price', index)
-      if (quantity !== undefined) item.quantity = requireAmount(quantity, 'quantity', index)
+      if (price !== undefined) item.price = requireAmount(price, `contents[${index}].price`)
+      if (quantity !== undefined) item.quantity = requireAmount(quantity, `contents[${index}].quantity`)
       if (isPresent(content_id)) item.content_id = content_id
       if (isPresent(content_category)) item.content_category = content_category
       if (isPresent(content_name)) item.content_name = content_name
       if (isPresent(brand)) item.brand = brand
     }
     if (hasKeys(item)) items.push(item)
-    else dropped.push(droppedNote('contents', index, DROP_REASONS.emptyProduct))
-  }
+    else dropped.push(droppedValue('contents', index, 'empty_product'))
+  })
   return { items, dropped }
 }
 

@@ -14,10 +14,12 @@ import { MAX_EVENTS_PER_REQUEST, MAX_SPLIT_REQUESTS } from './tiktok/constants'
 import { postTrack, trackRequestBody } from './tiktok/client'
 import type { RefusalKind } from './tiktok/answers'
 import type { TikTokEvent, TikTokResponseBody } from './tiktok/wire'
+import { EventRefusal } from './reasons'
+import type { DroppedValue, RefusalBody } from './reasons'
 
 /** A delivered event's answer: TikTok's code, message and request ID, and what was dropped from the event, by field. */
 export interface DeliveredBody extends TikTokResponseBody {
-  dropped?: string[]
+  dropped?: DroppedValue[]
 }
 
 /** What happened to one payload. */
@@ -30,13 +32,24 @@ export type EventOutcome =
       status: number
       message: string
       sent?: TikTokEvent
-      body?: TikTokResponseBody | string
+      /** TikTok's answer; for an event refused before sending, the refusal's code. */
+      body?: TikTokResponseBody | RefusalBody | string
     }
 
 export type EventFailure = Extract<EventOutcome, { ok: false }>
 
 interface ReadyEvent extends Conversion {
   index: number
+}
+
+/** One request's worth of the work: where its outcomes go, and what it sends with. */
+interface Delivery {
+  request: RequestClient
+  settings: Settings
+  testEventCode: string
+  outcomes: EventOutcome[]
+  /** Extra requests still allowed to find the offending events of one refused request. */
+  splitBudget: number
 }
 
 /**
@@ -50,8 +63,8 @@ export async function deliverConversions(
   payloads: ConversionPayload[],
   nowSeconds = Math.floor(Date.now() / 1000)
 ): Promise<EventOutcome[]> {
-  // Stryker disable next-line ArrayDeclaration: every index is assigned, so a growing array ends up the same
-  const outcomes: EventOutcome[] = new Array(payloads.length)
+  // Every index gets its outcome below.
+  const outcomes: EventOutcome[] = []
   const groups = new Map<string, ReadyEvent[]>()
   const context = {
     phoneCountry: readPhoneCountrySetting(settings.defaultPhoneCountry),
@@ -61,100 +74,92 @@ export async function deliverConversions(
   payloads.forEach((payload, index) => {
     try {
       const { event, dropped } = toTikTokEvent(payload, context)
-      const ready: ReadyEvent = { index, event, dropped }
       const code = payload.test_event_code?.trim() ?? ''
       const group = groups.get(code)
-      if (group) group.push(ready)
-      else groups.set(code, [ready])
+      if (group) group.push({ index, event, dropped })
+      else groups.set(code, [{ index, event, dropped }])
     } catch (error) {
-      if (!(error instanceof PayloadValidationError)) throw error
-      outcomes[index] = {
-        ok: false,
-        kind: 'rejected',
-        status: 400,
-        message: error.message
-      }
+      if (!(error instanceof EventRefusal)) throw error
+      outcomes[index] = { ok: false, kind: 'rejected', status: 400, message: error.message, body: error.body }
     }
   })
 
-  const send = async (part: ReadyEvent[], testEventCode: string, budget: { splits: number }): Promise<void> => {
-    const answer = await postTrack(
-      request,
-      trackRequestBody(
-        settings.eventSetID,
-        part.map((ready) => ready.event),
-        testEventCode || undefined
-      ),
-      [settings.accessToken]
-    )
-    if (answer.kind === 'accepted') {
-      for (const { index, event, dropped } of part) {
-        outcomes[index] = {
-          ok: true,
-          sent: event,
-          body: deliveredBody(answer.body, dropped)
-        }
-      }
-      return
-    }
-    const { refusal } = answer
-    const several = part.length > 1
-    if (refusal.aboutEvents && several && budget.splits >= 2) {
-      // Find the offending events: re-send each half; a half TikTok accepts is never sent again.
-      budget.splits -= 2
-      const middle = Math.ceil(part.length / 2)
-      await send(part.slice(0, middle), testEventCode, budget)
-      await send(part.slice(middle), testEventCode, budget)
-      return
-    }
-    // Out of budget, the offending events are not known: the others are valid, so nothing here is refused for good.
-    const undetermined = refusal.aboutEvents && several
-    const failure = undetermined
-      ? {
-          kind: 'retryable' as const,
-          status: UNDETERMINED_STATUS,
-          message: `${refusal.message} (refused together with ${
-            part.length - 1
-          } other events; the offending ones were not isolated within ${MAX_SPLIT_REQUESTS} extra requests, so this is retryable: a retry holds fewer of them)`
-        }
-      : refusal
-    for (const { index, event } of part) {
-      outcomes[index] = {
-        ok: false,
-        kind: failure.kind,
-        status: failure.status,
-        message: failure.message,
-        sent: event,
-        body: refusal.body
-      }
-    }
-  }
-
   for (const [testEventCode, events] of groups) {
     for (let start = 0; start < events.length; start += MAX_EVENTS_PER_REQUEST) {
-      await send(events.slice(start, start + MAX_EVENTS_PER_REQUEST), testEventCode, { splits: MAX_SPLIT_REQUESTS })
+      const delivery = { request, settings, testEventCode, outcomes, splitBudget: MAX_SPLIT_REQUESTS }
+      await sendEvents(delivery, events.slice(start, start + MAX_EVENTS_PER_REQUEST))
     }
   }
   return outcomes
 }
 
+/**
+ * Sends one request and records the outcome of each event in it. A request
+ * refused for what single events can cause is split in halves, each re-sent,
+ * to find the offending events; a half TikTok accepts is never sent again.
+ */
+async function sendEvents(delivery: Delivery, part: ReadyEvent[]): Promise<void> {
+  const { request, settings, testEventCode, outcomes } = delivery
+  const body = trackRequestBody(
+    settings.eventSetID,
+    part.map((ready) => ready.event),
+    testEventCode || undefined
+  )
+  const answer = await postTrack(request, body, [settings.accessToken])
+  if (answer.kind === 'accepted') {
+    for (const { index, event, dropped } of part) {
+      outcomes[index] = { ok: true, sent: event, body: deliveredBody(answer.body, dropped) }
+    }
+    return
+  }
+  const { refusal } = answer
+  const several = part.length > 1
+  if (refusal.aboutEvents && several && delivery.splitBudget >= 2) {
+    delivery.splitBudget -= 2
+    const middle = Math.ceil(part.length / 2)
+    await sendEvents(delivery, part.slice(0, middle))
+    await sendEvents(delivery, part.slice(middle))
+    return
+  }
+  // Out of budget, the offending events are not known: the others are valid, so nothing here is refused for good.
+  const undetermined = refusal.aboutEvents && several
+  const failure = undetermined
+    ? {
+        kind: 'retryable' as const,
+        status: UNDETERMINED_STATUS,
+        message: `${refusal.message} (refused together with ${
+          part.length - 1
+        } other events; the offending ones were not isolated within ${MAX_SPLIT_REQUESTS} extra requests, so this is retryable: a retry holds fewer of them)`
+      }
+    : refusal
+  for (const { index, event } of part) {
+    outcomes[index] = {
+      ok: false,
+      kind: failure.kind,
+      status: failure.status,
+      message: failure.message,
+      sent: event,
+      body: refusal.body
+    }
+  }
+}
+
 /** Events refused together with others when splitting ran out of budget: retryable, as most of them are valid. */
 const UNDETERMINED_STATUS = 500
 
-function deliveredBody(answer: TikTokResponseBody, dropped: string[]): DeliveredBody {
+function deliveredBody(answer: TikTokResponseBody, dropped: DroppedValue[]): DeliveredBody {
   return dropped.length > 0 ? { ...answer, dropped } : answer
 }
 
 const ERROR_TYPES: Record<EventFailure['kind'], keyof typeof ErrorCodes> = {
   rejected: 'PAYLOAD_VALIDATION_FAILED',
-  // Stryker disable next-line StringLiteral: an empty error type is replaced by actions-core with the status's, BAD_REQUEST for 400
   invalid: 'BAD_REQUEST',
   authentication: 'INVALID_AUTHENTICATION',
   retryable: 'RETRYABLE_ERROR'
 }
 
 /** TikTok's event and answer (or an answer that was not JSON, as text), typed as Segment's multi-status entries declare them. */
-const asJson = (value: TikTokEvent | TikTokResponseBody | string): JSONLikeObject | string =>
+const asJson = (value: TikTokEvent | TikTokResponseBody | RefusalBody | string): JSONLikeObject | string =>
   value as unknown as JSONLikeObject | string
 
 /** Segment's multi-status: one entry per payload, in order. */
@@ -174,7 +179,6 @@ export function toMultiStatus(outcomes: EventOutcome[]): MultiStatusResponse {
       errortype: ERROR_TYPES[outcome.kind],
       errormessage: outcome.message,
       ...(outcome.sent ? { sent: asJson(outcome.sent) } : {}),
-      // Stryker disable next-line ConditionalExpression: body: undefined is dropped when Segment serializes the entry, as no body
       ...(outcome.body !== undefined ? { body: asJson(outcome.body) } : {})
     })
   })

@@ -285,21 +285,20 @@ export const test_event_code: InputField = {
 }
 
 export const enable_batching: InputField = {
-  label: 'Batch Data to TikTok',
+  label: 'Enable Batching',
+  description: `Send events to TikTok in batches of up to ${MAX_EVENTS_PER_REQUEST}, with an outcome for each event.`,
   type: 'boolean',
-  description: `When enabled, Segment sends events to TikTok in batches of up to ${MAX_EVENTS_PER_REQUEST}.`,
   default: true,
-  readOnly: true
+  unsafe_hidden: true
 }
 
 export const batch_size: InputField = {
   label: 'Batch Size',
+  description: `Maximum number of events to include in each batch (TikTok accepts at most ${MAX_EVENTS_PER_REQUEST} in one request). Actual batch sizes may be lower.`,
   type: 'number',
-  description: `The most events in one request to TikTok (TikTok accepts at most ${MAX_EVENTS_PER_REQUEST}).`,
   default: MAX_EVENTS_PER_REQUEST,
   minimum: 1,
   maximum: MAX_EVENTS_PER_REQUEST,
-  readOnly: true,
   unsafe_hidden: true
 }
 

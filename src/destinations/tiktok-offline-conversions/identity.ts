@@ -1,9 +1,8 @@
-import { parsePhoneNumberFromString, isSupportedCountry } from 'libphonenumber-js'
-import type { CountryCode } from 'libphonenumber-js'
-import { isSha256Hex, processHashing } from './hashing'
-import { plainInternationalE164 } from './plain-e164'
-import { DROP_REASONS, droppedNote } from './reasons'
-import type { DropReason } from './reasons'
+import { PhoneNumberFormat, PhoneNumberUtil } from 'google-libphonenumber'
+import type { PhoneNumber } from 'google-libphonenumber'
+import { isAlreadyHashed, processHashing } from '../../lib/hashing-utils'
+import { droppedValue } from './reasons'
+import type { DropReason, DroppableField, DroppedValue } from './reasons'
 
 /**
  * Normalization and SHA-256 hashing of the identifiers TikTok matches on. Pure
@@ -11,17 +10,20 @@ import type { DropReason } from './reasons'
  * dropped is said by field, position and reason, never by value.
  */
 
+const phoneUtil = PhoneNumberUtil.getInstance()
+const SUPPORTED_REGIONS: ReadonlySet<string> = new Set(phoneUtil.getSupportedRegions())
+
 /** The Default Phone Country setting as read: a country, or none (and whether a value was there but is not one). */
 export interface PhoneCountry {
-  country?: CountryCode
+  country?: string
   /** The setting holds something that is not a country code: treated as unset, and said so where it matters. */
   invalidSetting?: true
 }
 
-/** The ISO 3166 alpha-2 code, uppercased, when libphonenumber knows it. */
-export function toCountryCode(value: string): CountryCode | undefined {
+/** The ISO 3166 alpha-2 code, uppercased, when the phone library knows the country. */
+export function toCountryCode(value: string): string | undefined {
   const code = value.trim().toUpperCase()
-  return isSupportedCountry(code) ? code : undefined
+  return SUPPORTED_REGIONS.has(code) ? code : undefined
 }
 
 /** A value outside the setting's choices (settings saved through an API) counts as unset: it never fails an event. */
@@ -42,17 +44,21 @@ export const normalizeEmail = (email: string): string => email.trim().toLowerCas
 /** TikTok's rule is "trim"; the existing destination also lowercases, which keeps hashes stable for migrating workspaces. */
 export const normalizeExternalId = (id: string): string => id.trim().toLowerCase()
 
+const isSha256 = (text: string): boolean => isAlreadyHashed(text, 'sha256', 'hex')
+
 function readEmail(text: string): Reading {
   if (EMAIL.test(text)) return { value: text }
-  return isSha256Hex(text) ? { value: text.toLowerCase() } : { dropped: DROP_REASONS.notAnEmail }
+  return isSha256(text) ? { value: text.toLowerCase() } : { dropped: 'not_an_email' }
 }
 
 function readExternalId(text: string): Reading {
-  return { value: isSha256Hex(text) ? text.toLowerCase() : text }
+  return { value: isSha256(text) ? text.toLowerCase() : text }
 }
 
 /** `+` or `00` before the first digit, optionally inside a parenthesis: `+44 …`, `(+44) …`, `0044 …`. */
 const INTERNATIONAL = /^[(\s]*(\+|00)/
+/** The region google-libphonenumber takes for a number that carries its own country code. */
+const UNKNOWN_REGION = 'ZZ'
 
 /**
  * E.164 (`+`, country code, subscriber number), without guessing: a number
@@ -62,31 +68,41 @@ const INTERNATIONAL = /^[(\s]*(\+|00)/
  * number, and also `+20 15550123`, Egyptian).
  */
 export function readPhone(text: string, phoneCountry: PhoneCountry): Reading {
-  if (isSha256Hex(text)) return { value: text.toLowerCase() }
-  if (!/\d/.test(text)) return { dropped: DROP_REASONS.notAPhoneNumber }
+  if (isSha256(text)) return { value: text.toLowerCase() }
+  if (!/\d/.test(text)) return { dropped: 'not_a_phone_number' }
   const international = INTERNATIONAL.exec(text)
-  if (international) return possibleE164(`+${text.slice(international[0].length)}`)
+  if (international) return possibleE164(`+${text.slice(international[0].length)}`, UNKNOWN_REGION)
   if (!phoneCountry.country) {
-    return {
-      dropped: phoneCountry.invalidSetting ? DROP_REASONS.phoneCountrySettingInvalid : DROP_REASONS.phoneWithoutCountry
-    }
+    return { dropped: phoneCountry.invalidSetting ? 'invalid_phone_country_setting' : 'no_country_code' }
   }
   return possibleE164(text, phoneCountry.country)
 }
 
-function possibleE164(text: string, country?: CountryCode): Reading {
-  // A number written with `+` (or `00`), the most common form: read without parsing when that gives the same.
-  const plain = country ? undefined : plainInternationalE164(text)
-  // Stryker disable next-line ConditionalExpression: the fast path answers only what libphonenumber-js answers (plain-e164.test.ts)
-  if (plain) return { value: plain }
-  const phone = parsePhoneNumberFromString(text, country)
-  return phone && phone.isPossible() ? { value: phone.number } : { dropped: DROP_REASONS.notAPhoneNumber }
+/**
+ * The number's E.164 when google-libphonenumber reads a complete number of a
+ * possible length for its country. A number possible only locally (without its
+ * area code) has no E.164 TikTok could match.
+ */
+function possibleE164(text: string, region: string): Reading {
+  const number = parsePhone(text, region)
+  return number && phoneUtil.isPossibleNumberWithReason(number) === PhoneNumberUtil.ValidationResult.IS_POSSIBLE
+    ? { value: phoneUtil.format(number, PhoneNumberFormat.E164) }
+    : { dropped: 'not_a_phone_number' }
+}
+
+/** The library throws for text it cannot read as a number at all (no digits in place, an unknown country code). */
+function parsePhone(text: string, region: string): PhoneNumber | undefined {
+  try {
+    return phoneUtil.parse(text, region)
+  } catch {
+    return undefined
+  }
 }
 
 /** The hashes to send for one identifier field, and what was dropped from it. */
 export interface HashedIdentifiers {
   hashes: string[]
-  dropped: string[]
+  dropped: DroppedValue[]
 }
 
 /**
@@ -94,34 +110,29 @@ export interface HashedIdentifiers {
  * empty ones are not values, and duplicates after normalization are sent once.
  */
 function hashIdentifiers(
-  field: string,
+  field: DroppableField,
   values: readonly unknown[] | undefined,
   read: (text: string) => Reading,
   normalize?: (value: string) => string
 ): HashedIdentifiers {
-  // Made on the first hash, at its size: a list that grows from empty reserves 17 places, and the event keeps it.
-  let hashes: string[] | undefined
-  const dropped: string[] = []
-  const list = values ?? []
-  for (let position = 0; position < list.length; position++) {
-    const value = list[position]
+  const hashes: string[] = []
+  const dropped: DroppedValue[] = []
+  ;(values ?? []).forEach((value, index) => {
     if (typeof value !== 'string' && typeof value !== 'number') {
-      if (value !== undefined && value !== null) dropped.push(droppedNote(field, position, DROP_REASONS.notText))
-      continue
+      if (value !== undefined && value !== null) dropped.push(droppedValue(field, index, 'not_text'))
+      return
     }
     const text = String(value).trim()
-    if (!text) continue
+    if (!text) return
     const reading = read(text)
     if ('dropped' in reading) {
-      dropped.push(droppedNote(field, position, reading.dropped))
-      continue
+      dropped.push(droppedValue(field, index, reading.dropped))
+      return
     }
     const hash = processHashing(reading.value, 'sha256', 'hex', normalize)
-    // Lists are short: a scan is cheaper than a Set.
-    if (!hashes) hashes = [hash]
-    else if (!hashes.includes(hash)) hashes.push(hash)
-  }
-  return { hashes: hashes ?? [], dropped }
+    if (!hashes.includes(hash)) hashes.push(hash)
+  })
+  return { hashes, dropped }
 }
 
 export const hashEmails = (values: readonly unknown[] | undefined): HashedIdentifiers =>

@@ -48,13 +48,8 @@ const destination: DestinationDefinition<Settings> = {
       if (problem) throw new IntegrationError(problem.message, 'CREDENTIALS_NOT_VERIFIED', problem.status)
     }
   },
-  extendRequest: ({ settings }) => ({
-    headers: {
-      'Access-Token': settings.accessToken,
-      // Stryker disable next-line StringLiteral: actions-core sets content-type: application/json on every JSON body it sends
-      'Content-Type': 'application/json'
-    }
-  }),
+  // actions-core sets Content-Type: application/json on the JSON bodies it sends.
+  extendRequest: ({ settings }) => ({ headers: { 'Access-Token': settings.accessToken } }),
   presets,
   actions: {
     trackPaymentOfflineConversion,

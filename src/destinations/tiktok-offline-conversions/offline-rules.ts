@@ -1,4 +1,5 @@
-import { PayloadValidationError } from '@segment/actions-core'
+import { EventRefusal } from './reasons'
+import type { DroppedValue } from './reasons'
 
 /**
  * What TikTok can match for an offline event set, in one place (sources:
@@ -28,7 +29,7 @@ export const OFFLINE_STANDARD_EVENTS = [
   'Download'
 ] as const
 
-export type OfflineStandardEvent = typeof OFFLINE_STANDARD_EVENTS[number]
+export type OfflineStandardEvent = (typeof OFFLINE_STANDARD_EVENTS)[number]
 
 /** TikTok's click-through attribution window: older offline events are neither matched nor reported. */
 export const ATTRIBUTION_WINDOW_DAYS = 28
@@ -42,8 +43,10 @@ const EVENT_NAMES: ReadonlySet<string> = new Set(OFFLINE_STANDARD_EVENTS)
 export function readEventName(name: string): OfflineStandardEvent {
   const trimmed = name.trim()
   if (EVENT_NAMES.has(trimmed)) return trimmed as OfflineStandardEvent
-  throw new PayloadValidationError(
-    `event: not a TikTok offline standard event; offline event sets accept only ${OFFLINE_STANDARD_EVENTS.join(', ')}`
+  throw new EventRefusal(
+    'event',
+    'not_an_offline_event',
+    `not a TikTok offline standard event; offline event sets accept only ${OFFLINE_STANDARD_EVENTS.join(', ')}`
   )
 }
 
@@ -55,11 +58,14 @@ export function readEventName(name: string): OfflineStandardEvent {
 export function requireMatchingKey(
   emails: readonly string[],
   phones: readonly string[],
-  dropped: readonly string[]
+  dropped: DroppedValue[]
 ): void {
   if (emails.length > 0 || phones.length > 0) return
-  const why = dropped.length > 0 ? ` (dropped: ${dropped.join('; ')})` : ''
-  throw new PayloadValidationError(
-    `email_addresses, phone_numbers: no usable email address or phone number; TikTok matches offline events by email or phone only, so an external ID alone cannot be matched${why}`
+  const why = dropped.length > 0 ? ` (dropped: ${dropped.map((value) => value.message).join('; ')})` : ''
+  throw new EventRefusal(
+    'email_addresses, phone_numbers',
+    'no_email_or_phone',
+    `no usable email address or phone number; TikTok matches offline events by email or phone only, so an external ID alone cannot be matched${why}`,
+    dropped
   )
 }

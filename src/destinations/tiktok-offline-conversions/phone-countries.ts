@@ -1,5 +1,5 @@
 /**
- * The countries whose phone numbers libphonenumber-js can read, as ISO 3166 alpha-2
+ * The regions whose phone numbers google-libphonenumber can read, as ISO 3166 alpha-2
  * codes with their English names (Unicode CLDR), in the order of their names: the
  * choices of the Default Phone Country setting. A static list keeps the choices
  * (and metadata.json) the same on every Node.js version; a test fails when the

@@ -1,34 +1,74 @@
+import { PayloadValidationError } from '@segment/actions-core'
+
 /**
- * Why a value was not sent, or an event not sent at all: the texts every
- * outcome uses, in one place. They name fields, positions and rules, never a
- * value, so they can be shown anywhere (Segment's event delivery view, a
- * runner's report).
+ * Why a value was not sent, or an event not sent at all: a stable code for
+ * programs (a runner counts by it) beside the rule in words for people. Neither
+ * ever holds a value, so both can be shown anywhere (Segment's event delivery
+ * view, a runner's report).
  */
 
 /** Why one value given in the mapping was left out of the event TikTok received. */
 export const DROP_REASONS = {
-  phoneWithoutCountry: 'no country code and no Default Phone Country',
-  phoneCountrySettingInvalid:
+  no_country_code: 'no country code and no Default Phone Country',
+  invalid_phone_country_setting:
     'no country code, and the Default Phone Country setting is not a country code this destination knows',
-  notAPhoneNumber: 'not a possible phone number',
-  notAnEmail: 'not an email address',
-  notText: 'not text or a number',
-  emptyProduct: 'no product field has a value'
+  not_a_phone_number: 'not a possible phone number',
+  not_an_email: 'not an email address',
+  not_text: 'not text or a number',
+  empty_product: 'no product field has a value'
 } as const
 
-export type DropReason = typeof DROP_REASONS[keyof typeof DROP_REASONS]
+export type DropReason = keyof typeof DROP_REASONS
 
-/** `phone_numbers[1]: no country code and no Default Phone Country`: the field, its position, the reason. */
-export function droppedNote(field: string, position: number, reason: DropReason): string {
-  return `${field}[${position}]: ${reason}`
+/** The mapping fields whose values can be dropped one by one. */
+export type DroppableField = 'email_addresses' | 'phone_numbers' | 'external_ids' | 'contents'
+
+/** One value left out of an event: `{ field: 'phone_numbers', index: 1, reason: 'no_country_code', message }`. */
+export interface DroppedValue {
+  field: DroppableField
+  /** Its position in the field's list, from 0. */
+  index: number
+  reason: DropReason
+  /** `phone_numbers[1]: no country code and no Default Phone Country` */
+  message: string
 }
 
-/** The parts of a note made by `droppedNote`. */
-export function parseDroppedNote(note: string): { field: string; position: number; reason: string } | undefined {
-  // Stryker disable next-line Regex: (.+) runs to the end of a note anyway, notes being one line
-  const match = /^([a-z_]+)\[(\d+)\]: (.+)$/.exec(note)
-  return match ? { field: match[1], position: Number(match[2]), reason: match[3] } : undefined
+export function droppedValue(field: DroppableField, index: number, reason: DropReason): DroppedValue {
+  return { field, index, reason, message: `${field}[${index}]: ${DROP_REASONS[reason]}` }
 }
 
-/** How the message of an event refused for its time begins (the rest says the window). */
-export const OUTSIDE_TIME_WINDOW = "timestamp: outside TikTok's attribution window"
+/** Why an event was refused before it was sent. */
+export type RefusalReason =
+  | 'not_an_offline_event'
+  | 'no_email_or_phone'
+  | 'outside_time_window'
+  | 'unreadable_timestamp'
+  | 'currency_required'
+  | 'invalid_currency'
+  | 'invalid_amount'
+
+/** What a refused event's multi-status entry carries as its body. */
+export interface RefusalBody {
+  reason: RefusalReason
+  field: string
+  /** Values already left out when the event was refused (why it has no email or phone, say). */
+  dropped?: DroppedValue[]
+}
+
+/** An event refused before it is sent: its message is `field: rule`, its body the code. */
+export class EventRefusal extends PayloadValidationError {
+  constructor(
+    readonly field: string,
+    readonly reason: RefusalReason,
+    rule: string,
+    readonly dropped: DroppedValue[] = []
+  ) {
+    super(`${field}: ${rule}`)
+  }
+
+  get body(): RefusalBody {
+    const body: RefusalBody = { reason: this.reason, field: this.field }
+    if (this.dropped.length > 0) body.dropped = this.dropped
+    return body
+  }
+}

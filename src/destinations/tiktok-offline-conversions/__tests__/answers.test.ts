@@ -317,3 +317,34 @@ describe('no answer at all', () => {
     })
   })
 })
+
+describe('an entry holds only keys that have a value', () => {
+  test('an answer without a code keeps no code key in the body it carries', async () => {
+    expect(await entryFor(503, { message: 'busy', request_id: 'req-9' })).toStrictEqual({
+      status: 503,
+      errortype: 'RETRYABLE_ERROR',
+      errormessage: 'TikTok answered HTTP 503: busy (request_id req-9)',
+      sent: SENT,
+      body: { message: 'busy', request_id: 'req-9' },
+      errorreporter: 'DESTINATION'
+    })
+  })
+
+  test('a request that got no answer carries no body key', async () => {
+    const testDestination = createTestIntegration(definition)
+    nock(TIKTOK).post(TRACK_PATH).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+    await testDestination.testBatchAction(ACTION, {
+      events: [offlineEvent('Callback Started', {}, { messageId: 'msg-1' })],
+      mapping: MAPPING,
+      settings: SETTINGS
+    })
+    const [entry] = testDestination.results[0].multistatus ?? []
+    expect(entry).toStrictEqual({
+      status: 503,
+      errortype: 'RETRYABLE_ERROR',
+      errormessage: expect.stringMatching(/^Could not reach TikTok: /),
+      sent: SENT,
+      errorreporter: 'DESTINATION'
+    })
+  })
+})

@@ -4,7 +4,17 @@ import type { SegmentEvent } from '@segment/actions-core'
 import definition from '../index'
 import { presets } from '../presets'
 import { MAX_SPLIT_REQUESTS } from '../tiktok/constants'
-import { EVENT_TIME, OK, SETTINGS, TIKTOK, TRACK_PATH, USER, offlineEvent, trackBody } from './__helpers__/fixtures'
+import {
+  EVENT_TIME,
+  OK,
+  SETTINGS,
+  TIKTOK,
+  TRACK_PATH,
+  USER,
+  droppedWithoutCountry,
+  offlineEvent,
+  trackBody
+} from './__helpers__/fixtures'
 import { tiktokAnswering } from './__helpers__/tiktok-answering'
 
 const ACTION = 'trackNonPaymentOfflineConversion'
@@ -94,21 +104,25 @@ describe('a bad event costs only itself', () => {
         errortype: 'PAYLOAD_VALIDATION_FAILED',
         errormessage:
           'email_addresses, phone_numbers: no usable email address or phone number; TikTok matches offline events by email or phone only, so an external ID alone cannot be matched',
-        errorreporter: 'INTEGRATIONS'
+        body: { reason: 'no_email_or_phone', field: 'email_addresses, phone_numbers' },
+        // actions-core names the destination the reporter of any error entry with a body.
+        errorreporter: 'DESTINATION'
       },
       {
         status: 400,
         errortype: 'PAYLOAD_VALIDATION_FAILED',
         errormessage:
           'timestamp: must be an ISO 8601 date (UTC when it has no offset) or a Unix time in seconds or milliseconds',
-        errorreporter: 'INTEGRATIONS'
+        body: { reason: 'unreadable_timestamp', field: 'timestamp' },
+        errorreporter: 'DESTINATION'
       },
       { status: 200, sent: tiktokContact('good-2'), body: OK_SUMMARY },
       {
         status: 400,
         errortype: 'PAYLOAD_VALIDATION_FAILED',
         errormessage: 'currency: must be a 3-letter ISO 4217 code, such as USD',
-        errorreporter: 'INTEGRATIONS'
+        body: { reason: 'invalid_currency', field: 'currency' },
+        errorreporter: 'DESTINATION'
       },
       { status: 200, sent: tiktokContact('good-3'), body: OK_SUMMARY }
     ])
@@ -170,7 +184,7 @@ describe('a bad event costs only itself', () => {
         sent: tiktokContact('with-national-phone'),
         body: {
           ...OK_SUMMARY,
-          dropped: ['phone_numbers[1]: no country code and no Default Phone Country']
+          dropped: [droppedWithoutCountry(1)]
         }
       },
       { status: 200, sent: tiktokContact('clean'), body: OK_SUMMARY }

@@ -273,7 +273,10 @@ describe('value, currency and products', () => {
       ]
     })
     expect(event.properties).toEqual({ contents: [{ content_id: 'a', quantity: 0 }, { price: 0 }] })
-    expect(dropped).toEqual(['contents[1]: no product field has a value', 'contents[2]: no product field has a value'])
+    expect(dropped).toEqual([
+      { field: 'contents', index: 1, reason: 'empty_product', message: 'contents[1]: no product field has a value' },
+      { field: 'contents', index: 2, reason: 'empty_product', message: 'contents[2]: no product field has a value' }
+    ])
   })
 
   test('content_type is sent only with contents', () => {
@@ -295,10 +298,15 @@ describe('what was dropped, in field order', () => {
       contents: [{}]
     })
     expect(dropped).toEqual([
-      'email_addresses[0]: not an email address',
-      'phone_numbers[0]: no country code and no Default Phone Country',
-      'external_ids[0]: not text or a number',
-      'contents[0]: no product field has a value'
+      { field: 'email_addresses', index: 0, reason: 'not_an_email', message: 'email_addresses[0]: not an email address' },
+      {
+        field: 'phone_numbers',
+        index: 0,
+        reason: 'no_country_code',
+        message: 'phone_numbers[0]: no country code and no Default Phone Country'
+      },
+      { field: 'external_ids', index: 0, reason: 'not_text', message: 'external_ids[0]: not text or a number' },
+      { field: 'contents', index: 0, reason: 'empty_product', message: 'contents[0]: no product field has a value' }
     ])
   })
 

@@ -587,18 +587,23 @@ describe('fields', () => {
   })
 
   it.each(actions)('action %s batches by Segment convention, at most TikTok’s limit per request', (_key, action) => {
+    // As the monorepo's batching destinations declare them (linkedin-conversions, ms-bing-capi): hidden, not read-only.
     expect(typeof action.performBatch).toBe('function')
-    expect(action.fields.enable_batching).toMatchObject({
+    expect(action.fields.enable_batching).toEqual({
+      label: 'Enable Batching',
+      description: 'Send events to TikTok in batches of up to 1000, with an outcome for each event.',
       type: 'boolean',
       default: true,
-      readOnly: true
+      unsafe_hidden: true
     })
-    expect(action.fields.batch_size).toMatchObject({
+    expect(action.fields.batch_size).toEqual({
+      label: 'Batch Size',
+      description:
+        'Maximum number of events to include in each batch (TikTok accepts at most 1000 in one request). Actual batch sizes may be lower.',
       type: 'number',
       default: MAX_EVENTS_PER_REQUEST,
       minimum: 1,
       maximum: MAX_EVENTS_PER_REQUEST,
-      readOnly: true,
       unsafe_hidden: true
     })
     expect(MAX_EVENTS_PER_REQUEST).toBe(1000)

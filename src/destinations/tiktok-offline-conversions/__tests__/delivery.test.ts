@@ -12,10 +12,12 @@ import {
   TIMESTAMP,
   TRACK_PATH,
   USER,
+  droppedWithoutCountry,
   offlineEvent,
   trackBody
 } from './__helpers__/fixtures'
 import { tiktokAnswering } from './__helpers__/tiktok-answering'
+import { deliverConversions } from '../delivery'
 
 /** Requests and per-event outcomes of the batch path, exactly as TikTok and Segment see them. */
 
@@ -152,6 +154,14 @@ describe('no answer: every event of the request gets the failure, without a TikT
   })
 })
 
+describe('an empty batch', () => {
+  test('has no outcome and sends nothing', async () => {
+    const request = createRequestClient({})
+    await expect(deliverConversions(request, SETTINGS, [])).resolves.toEqual([])
+    expect(nock.pendingMocks()).toEqual([])
+  })
+})
+
 describe('the single-event path', () => {
   const payload: Payload = {
     event: 'Contact',
@@ -169,7 +179,7 @@ describe('the single-event path', () => {
         payload: { ...payload, phone_numbers: ['201-555-0123'] },
         settings: { ...SETTINGS, defaultPhoneCountry: undefined }
       })
-    ).resolves.toEqual({ ...OK_SUMMARY, dropped: ['phone_numbers[0]: no country code and no Default Phone Country'] })
+    ).resolves.toEqual({ ...OK_SUMMARY, dropped: [droppedWithoutCountry(0)] })
   })
 
   test('a mistake in the code is not passed off as a refused event', async () => {

@@ -1,4 +1,6 @@
+import { PayloadValidationError } from '@segment/actions-core'
 import { toEventTime } from '../event-time'
+import { EventRefusal } from '../reasons'
 
 /**
  * The time rule on its own, against a fixed "now" (the destination passes the
@@ -114,14 +116,27 @@ describe('the window: from 28 days ago to 5 minutes ahead, to the second', () =>
     expect(() => toEventTime(time, NOW)).toThrow(OUTSIDE)
   })
 
-  test('the refusal is a payload validation error (a 400, not retried)', () => {
+  test('the refusal is a payload validation error (a 400, not retried) with its code', () => {
     let error: unknown
     try {
       toEventTime(NOW - 29 * DAY, NOW)
     } catch (e) {
       error = e
     }
-    expect(error).toMatchObject({ name: 'PayloadValidationError', status: 400, message: OUTSIDE })
+    expect(error).toBeInstanceOf(PayloadValidationError)
+    expect(error).toBeInstanceOf(EventRefusal)
+    expect(error).toMatchObject({ status: 400, message: OUTSIDE })
+    expect((error as EventRefusal).body).toEqual({ reason: 'outside_time_window', field: 'timestamp' })
+  })
+
+  test('an unreadable time has a code of its own', () => {
+    let error: unknown
+    try {
+      toEventTime('2025-02-30', NOW)
+    } catch (e) {
+      error = e
+    }
+    expect((error as EventRefusal).body).toEqual({ reason: 'unreadable_timestamp', field: 'timestamp' })
   })
 
   test('an ISO 8601 time is held to the window after its offset is applied', () => {

@@ -1,16 +1,16 @@
-import {
-  hashEmails,
-  hashExternalIds,
-  hashPhones,
-  normalizeEmail,
-  normalizeExternalId,
-  readPhone,
-  readPhoneCountrySetting,
-  toCountryCode
-} from '../identity'
-import { processHashing } from '../hashing'
+import { PhoneNumberUtil } from 'google-libphonenumber'
+import * as identity from '../identity'
+import type { HashedIdentifiers } from '../identity'
 import { PHONE_COUNTRIES } from '../phone-countries'
-import { getCountries } from 'libphonenumber-js'
+
+const { normalizeEmail, normalizeExternalId, readPhone, readPhoneCountrySetting, toCountryCode } = identity
+
+/** What most tests here read: the hashes, and each dropped value as its message (`field[position]: rule`). */
+const messages = ({ hashes, dropped }: HashedIdentifiers) => ({ hashes, dropped: dropped.map(({ message }) => message) })
+const hashEmails = (values: unknown[] | undefined) => messages(identity.hashEmails(values))
+const hashExternalIds = (values: unknown[]) => messages(identity.hashExternalIds(values))
+const hashPhones = (values: unknown[], phoneCountry?: identity.PhoneCountry) =>
+  messages(identity.hashPhones(values, phoneCountry))
 
 // Expected hashes computed outside this code: printf '%s' '<value>' | sha256sum
 const SHA = {
@@ -104,7 +104,7 @@ describe('phone numbers are normalized to E.164 without guessing, then hashed', 
     ['14155550132'],
     ['33 1 42 68 53 00']
   ])('%j without a country code or Default Phone Country is dropped, not guessed', (written) => {
-    expect(readPhone(written, {})).toEqual({ dropped: NO_COUNTRY })
+    expect(readPhone(written, {})).toEqual({ dropped: 'no_country_code' })
   })
 
   test('a Default Phone Country setting that is not a country counts as unset, and the reason says so', () => {
@@ -200,22 +200,12 @@ describe('already hashed means exactly 64 hex characters', () => {
     expect(hashExternalIds([`${SHA.us4155550132}0`]).hashes).not.toEqual([`${SHA.us4155550132}0`])
     expect(hashExternalIds([SHA.us4155550132.slice(1)]).hashes).not.toEqual([SHA.us4155550132.slice(1)])
   })
-
-  test("processHashing behaves as Segment's: a hash passes unchanged, blank is empty, else normalize then SHA-256", () => {
-    const upper = SHA.janeEmail.toUpperCase()
-    expect(processHashing(upper, 'sha256', 'hex', (value) => value.toLowerCase())).toBe(upper)
-    expect(processHashing('  ', 'sha256', 'hex')).toBe('')
-    expect(processHashing(' Jane.Doe@Example.com ', 'sha256', 'hex', (value) => value.trim().toLowerCase())).toBe(
-      SHA.janeEmail
-    )
-    expect(processHashing('user-123', 'sha256', 'hex')).toBe(SHA.user123)
-  })
 })
 
 describe("the Default Phone Country setting's choices", () => {
-  test('are exactly the countries the phone library knows, each once', () => {
+  test('are exactly the regions the phone library supports, each once', () => {
     const codes = PHONE_COUNTRIES.map(([code]) => code)
-    expect([...codes].sort()).toEqual([...getCountries()].sort())
+    expect([...codes].sort()).toEqual([...PhoneNumberUtil.getInstance().getSupportedRegions()].sort())
     expect(new Set(codes).size).toBe(codes.length)
   })
 })
@@ -329,9 +319,34 @@ describe('phone numbers: where the country code is read from', () => {
     ['+61 04 1234 5678', '+61412345678', 'bc65da54a3ddbacfdc93a0400f0a2d78e41c2180c8255015e9616facfe56f58a'],
     ['+7 8 912 345 67 89', '+79123456789', '694e8de862e4f3198b67f7a4aa9f4dfb123c5b78b0a72460ce882c405b111e63'],
     ['+1/415/555/0132', '+14155550132', SHA.us4155550132],
-    ['+1 415 555 0132 ext 5', '+14155550132', SHA.us4155550132]
-  ])('%j is read as libphonenumber-js reads it: %s', (written, _e164, hash) => {
+    ['+1 415 555 0132 ext 5', '+14155550132', SHA.us4155550132],
+    // A vanity number: its letters are the keypad's digits (libphonenumber-js dropped it as not a number).
+    ['+1 800 FLOWERS', '+18003569377', 'b7092830a46827b527d318de83143f775c6e79c3705294510f12c964302ceffd']
+  ])('%j is read as google-libphonenumber reads it: %s', (written, _e164, hash) => {
     expect(hashPhones([written])).toEqual({ hashes: [hash], dropped: [] })
+  })
+})
+
+describe('each dropped value: its field, position, a reason code and the rule in words, never the value', () => {
+  test.each([
+    ['phone_numbers', () => identity.hashPhones(['201-555-0123']), 'no_country_code', 'no country code and no Default Phone Country'],
+    [
+      'phone_numbers',
+      () => identity.hashPhones(['201-555-0123'], readPhoneCountrySetting('Narnia')),
+      'invalid_phone_country_setting',
+      'no country code, and the Default Phone Country setting is not a country code this destination knows'
+    ],
+    ['phone_numbers', () => identity.hashPhones(['+1 415 555 013'], US), 'not_a_phone_number', 'not a possible phone number'],
+    ['email_addresses', () => identity.hashEmails(['jane.doe@example']), 'not_an_email', 'not an email address'],
+    ['external_ids', () => identity.hashExternalIds([true]), 'not_text', 'not text or a number']
+  ])('%s: %s', (field, hash, reason, rule) => {
+    expect(hash().dropped).toEqual([{ field, index: 0, reason, message: `${field}[0]: ${rule}` }])
+  })
+
+  test("the position is the value's place in the list, empty values counted", () => {
+    expect(identity.hashEmails(['', 'jane.doe@example.com', 'x']).dropped).toEqual([
+      { field: 'email_addresses', index: 2, reason: 'not_an_email', message: 'email_addresses[2]: not an email address' }
+    ])
   })
 })
 

@@ -1,30 +1,39 @@
-import { DROP_REASONS, droppedNote, parseDroppedNote } from '../reasons'
+import { DROP_REASONS, EventRefusal, droppedValue } from '../reasons'
 
-describe('dropped-value notes: field, position and reason, never the value', () => {
-  test.each(Object.values(DROP_REASONS))('a note with the reason %j reads back as its parts', (reason) => {
-    const note = droppedNote('phone_numbers', 12, reason)
-    expect(note).toBe(`phone_numbers[12]: ${reason}`)
-    expect(parseDroppedNote(note)).toEqual({ field: 'phone_numbers', position: 12, reason })
-  })
-
-  test.each([['email_addresses'], ['external_ids'], ['contents']])('field %s', (field) => {
-    expect(parseDroppedNote(droppedNote(field, 0, DROP_REASONS.notText))).toEqual({
-      field,
-      position: 0,
-      reason: 'not text or a number'
+describe('a dropped value: field, position, a stable code and the rule in words, never the value', () => {
+  test.each(Object.keys(DROP_REASONS) as (keyof typeof DROP_REASONS)[])('%s', (reason) => {
+    expect(droppedValue('phone_numbers', 12, reason)).toEqual({
+      field: 'phone_numbers',
+      index: 12,
+      reason,
+      message: `phone_numbers[12]: ${DROP_REASONS[reason]}`
     })
   })
 
-  test.each([
-    ['no position', 'phone_numbers: not a possible phone number'],
-    ['no reason', 'phone_numbers[0]: '],
-    ['no space after the colon', 'phone_numbers[0]:not a possible phone number'],
-    ['a position that is not a number', 'phone_numbers[x]: not a possible phone number'],
-    ['an empty position', 'phone_numbers[]: not a possible phone number'],
-    ['a field that is not a key', 'Phone Numbers[0]: not a possible phone number'],
-    ['text before the field', 'note phone_numbers[0]: not a possible phone number'],
-    ['a time-window refusal', "timestamp: outside TikTok's attribution window"]
-  ])('anything else is not a note: %s', (_, text) => {
-    expect(parseDroppedNote(text)).toBeUndefined()
+  test('the codes and their rules', () => {
+    expect(DROP_REASONS).toEqual({
+      no_country_code: 'no country code and no Default Phone Country',
+      invalid_phone_country_setting:
+        'no country code, and the Default Phone Country setting is not a country code this destination knows',
+      not_a_phone_number: 'not a possible phone number',
+      not_an_email: 'not an email address',
+      not_text: 'not text or a number',
+      empty_product: 'no product field has a value'
+    })
+  })
+})
+
+describe('a refused event: its message names the field and the rule, its body carries the code', () => {
+  test('without dropped values', () => {
+    const refusal = new EventRefusal('currency', 'invalid_currency', 'must be a 3-letter ISO 4217 code, such as USD')
+    expect(refusal.message).toBe('currency: must be a 3-letter ISO 4217 code, such as USD')
+    expect(refusal.body).toEqual({ reason: 'invalid_currency', field: 'currency' })
+    expect(refusal.status).toBe(400)
+  })
+
+  test('with the values dropped before it was refused', () => {
+    const dropped = [droppedValue('phone_numbers', 0, 'no_country_code')]
+    const refusal = new EventRefusal('email_addresses, phone_numbers', 'no_email_or_phone', 'no usable email', dropped)
+    expect(refusal.body).toEqual({ reason: 'no_email_or_phone', field: 'email_addresses, phone_numbers', dropped })
   })
 })

@@ -14,6 +14,7 @@ import {
   TIKTOK,
   TRACK_PATH,
   USER,
+  droppedWithoutCountry,
   offlineEvent,
   trackBody
 } from './__helpers__/fixtures'
@@ -155,7 +156,7 @@ describe('phones: read as written with + or 00, else in the Default Phone Countr
         code: 0,
         message: 'OK',
         request_id: OK.request_id,
-        dropped: ['phone_numbers[0]: no country code and no Default Phone Country']
+        dropped: [droppedWithoutCountry(0)]
       })
     }
   )
@@ -182,7 +183,13 @@ describe('phones: read as written with + or 00, else in the Default Phone Countr
     const results = testDestination.results
     expect(results[results.length - 1].data).toMatchObject({
       dropped: [
-        'phone_numbers[0]: no country code, and the Default Phone Country setting is not a country code this destination knows'
+        {
+          field: 'phone_numbers',
+          index: 0,
+          reason: 'invalid_phone_country_setting',
+          message:
+            'phone_numbers[0]: no country code, and the Default Phone Country setting is not a country code this destination knows'
+        }
       ]
     })
   })
@@ -430,7 +437,9 @@ describe('value, currency and products', () => {
     })
     const results = testDestination.results
     expect(results[results.length - 1].data).toMatchObject({
-      dropped: ['contents[1]: no product field has a value']
+      dropped: [
+        { field: 'contents', index: 1, reason: 'empty_product', message: 'contents[1]: no product field has a value' }
+      ]
     })
   })
 })

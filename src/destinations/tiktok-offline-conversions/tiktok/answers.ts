@@ -31,7 +31,10 @@ const EVENT_LEVEL_CODES = new Set([40000, 40002, 40062])
 const PARTIAL_OK = 20001
 const MAINTENANCE = 60001
 
-export function describe(body: TikTokResponseBody): string {
+/** A refusal as an answer. */
+const refused = (refusal: Refusal): TikTokAnswer => ({ kind: 'refused', refusal })
+
+function describe(body: TikTokResponseBody): string {
   const message = redactPersonalData(body.message?.trim() || 'no message')
   const requestId = body.request_id ? `, request_id ${body.request_id}` : ''
   return `TikTok refused the request: ${message} (code ${body.code}${requestId})`
@@ -41,26 +44,17 @@ export function describe(body: TikTokResponseBody): string {
 export function readCode(body: TikTokResponseBody): TikTokAnswer {
   const code = body.code
   if (code === undefined || code === 0) return { kind: 'accepted', body }
-  const refused = (kind: RefusalKind, status: number, message = describe(body)): TikTokAnswer => ({
-    // Stryker disable next-line StringLiteral: answers are told apart by kind 'accepted' alone; a refusal's kind is never read
-    kind: 'refused',
-    refusal: {
-      kind,
-      status,
-      message,
-      body,
-      ...(EVENT_LEVEL_CODES.has(code) ? { aboutEvents: true } : {})
-    }
-  })
-  if (AUTHENTICATION_CODES.has(code)) return refused('authentication', 401)
-  if (RATE_LIMIT_CODES.has(code)) return refused('retryable', 429)
+  const refusal = (kind: RefusalKind, status: number, message = describe(body)): TikTokAnswer =>
+    refused({ kind, status, message, body, ...(EVENT_LEVEL_CODES.has(code) ? { aboutEvents: true } : {}) })
+  if (AUTHENTICATION_CODES.has(code)) return refusal('authentication', 401)
+  if (RATE_LIMIT_CODES.has(code)) return refusal('retryable', 429)
   if (code === PARTIAL_OK) {
     // TikTok does not say which events it kept; re-sending is safe because it de-duplicates by event_id.
-    return refused('retryable', 500, `${describe(body)}; TikTok accepted only part of it, the events are re-sent`)
+    return refusal('retryable', 500, `${describe(body)}; TikTok accepted only part of it, the events are re-sent`)
   }
-  if (code >= 40000 && code < 50000) return refused('invalid', 400)
+  if (code >= 40000 && code < 50000) return refusal('invalid', 400)
   // 5xxxx, maintenance and any code TikTok has not documented: TikTok-side, worth retrying.
-  return refused('retryable', code === MAINTENANCE ? 503 : 500)
+  return refusal('retryable', code === MAINTENANCE ? 503 : 500)
 }
 
 /** Meaning of an HTTP answer: its status, and its body as text. */
@@ -70,38 +64,14 @@ export function readAnswer(status: number, content: string): TikTokAnswer {
     if (typeof body === 'object') return readCode(body)
     // Acceptance cannot be confirmed; re-sending is safe because TikTok de-duplicates by event_id.
     const what = content.trim() === '' ? 'an empty body' : 'a body that is not JSON'
-    return {
-      // Stryker disable next-line StringLiteral: answers are told apart by kind 'accepted' alone; a refusal's kind is never read
-      kind: 'refused',
-      refusal: {
-        kind: 'retryable',
-        status: 502,
-        message: `TikTok answered HTTP ${status} with ${what}`,
-        body
-      }
-    }
+    return refused({ kind: 'retryable', status: 502, message: `TikTok answered HTTP ${status} with ${what}`, body })
   }
   const tiktok = typeof body === 'object' && body.message ? `: ${redactPersonalData(body.message)}` : ''
   const requestId = typeof body === 'object' && body.request_id ? ` (request_id ${body.request_id})` : ''
   const message = `TikTok answered HTTP ${status}${tiktok}${requestId}`
-  if (status === 429 || status >= 500)
-    return {
-      // Stryker disable next-line StringLiteral: answers are told apart by kind 'accepted' alone; a refusal's kind is never read
-      kind: 'refused',
-      refusal: { kind: 'retryable', status, message, body }
-    }
-  if (status === 401 || status === 403) {
-    return {
-      // Stryker disable next-line StringLiteral: answers are told apart by kind 'accepted' alone; a refusal's kind is never read
-      kind: 'refused',
-      refusal: { kind: 'authentication', status: 401, message, body }
-    }
-  }
-  return {
-    // Stryker disable next-line StringLiteral: answers are told apart by kind 'accepted' alone; a refusal's kind is never read
-    kind: 'refused',
-    refusal: { kind: 'invalid', status: 400, message, body }
-  }
+  if (status === 429 || status >= 500) return refused({ kind: 'retryable', status, message, body })
+  if (status === 401 || status === 403) return refused({ kind: 'authentication', status: 401, message, body })
+  return refused({ kind: 'invalid', status: 400, message, body })
 }
 
 const MAX_TEXT_BODY = 200
@@ -111,7 +81,6 @@ function summarize(body: TikTokResponseBody | string): TikTokResponseBody | stri
   // Redacted before it is cut, so a value cut in half cannot slip through.
   if (typeof body === 'string') return redactPersonalData(body).slice(0, MAX_TEXT_BODY)
   return {
-    // Stryker disable next-line ConditionalExpression: code: undefined is dropped when Segment serializes the body, as no code
     ...(body.code !== undefined ? { code: body.code } : {}),
     ...(body.message !== undefined ? { message: redactPersonalData(String(body.message)) } : {}),
     ...(body.request_id !== undefined ? { request_id: String(body.request_id) } : {})
@@ -130,18 +99,13 @@ function parseBody(content: string): TikTokResponseBody | string {
 
 /** A request that got no answer: a timeout, a reset connection, DNS. Retryable: TikTok de-duplicates by event_id. */
 export function transportFailure(error: unknown, secrets: readonly string[]): TikTokAnswer {
-  // Stryker disable next-line StringLiteral: the name is only compared with the names of timeout errors
-  const name = error instanceof Error ? error.name : 'Error'
+  const name = error instanceof Error ? error.name : undefined
   const code = (error as { code?: unknown }).code
   const timedOut = name === 'TimeoutError' || name === 'RequestTimeoutError' || code === 'ETIMEDOUT'
   const reason = redactPersonalData(redactSecrets(error instanceof Error ? error.message : String(error), secrets))
-  return {
-    // Stryker disable next-line StringLiteral: answers are told apart by kind 'accepted' alone; a refusal's kind is never read
-    kind: 'refused',
-    refusal: {
-      kind: 'retryable',
-      status: timedOut ? 504 : 503,
-      message: timedOut ? `No answer from TikTok in time: ${reason}` : `Could not reach TikTok: ${reason}`
-    }
-  }
+  return refused({
+    kind: 'retryable',
+    status: timedOut ? 504 : 503,
+    message: timedOut ? `No answer from TikTok in time: ${reason}` : `Could not reach TikTok: ${reason}`
+  })
 }

@@ -36,8 +36,6 @@ export async function postTrack(
       method: 'POST',
       json: body,
       throwHttpErrors: false,
-      // Stryker disable next-line BooleanLiteral: actions-core then reads the response itself instead of a clone of it: the same content
-      skipResponseCloning: true,
       timeout: REQUEST_TIMEOUT_MS
     })
   } catch (error) {

@@ -123,11 +123,11 @@ export interface Payload {
    */
   test_event_code?: string
   /**
-   * When enabled, Segment sends events to TikTok in batches of up to 1000.
+   * Send events to TikTok in batches of up to 1000, with an outcome for each event.
    */
   enable_batching?: boolean
   /**
-   * The most events in one request to TikTok (TikTok accepts at most 1000).
+   * Maximum number of events to include in each batch (TikTok accepts at most 1000 in one request). Actual batch sizes may be lower.
    */
   batch_size?: number
 }

@@ -123,3 +123,11 @@ export const OK = {
   request_id: '20261120150405ABCDEF',
   data: {}
 }
+
+/** A phone number dropped for want of a country code, as a delivered event's outcome lists it. */
+export const droppedWithoutCountry = (index: number) => ({
+  field: 'phone_numbers',
+  index,
+  reason: 'no_country_code',
+  message: `phone_numbers[${index}]: no country code and no Default Phone Country`
+})

@@ -1,10 +1,14 @@
 import fc from 'fast-check'
 import nock from 'nock'
 import type { InputField, JSONObject } from '@segment/actions-core'
-import definition from '../../index'
-import { PRESET_EVENTS, presets } from '../../presets'
-import type { Settings } from '../../generated-types'
-import { SETTINGS, TIKTOK, TRACK_PATH } from './fixtures'
+import definition from '../../destinations/tiktok-offline-conversions'
+import { PRESET_EVENTS, presets } from '../../destinations/tiktok-offline-conversions/presets'
+import type { Settings } from '../../destinations/tiktok-offline-conversions/generated-types'
+import {
+  SETTINGS,
+  TIKTOK,
+  TRACK_PATH
+} from '../../destinations/tiktok-offline-conversions/__tests__/__helpers__/fixtures'
 import { PHONE_COUNTRIES } from './arbitraries'
 import type { Json } from './arbitraries'
 

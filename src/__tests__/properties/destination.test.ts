@@ -4,13 +4,15 @@ import { hash } from 'crypto'
 import { format } from 'util'
 import { createTestIntegration } from '@segment/actions-core'
 import type { Logger, Result, SegmentEvent } from '@segment/actions-core'
-import type { CountryCode } from 'libphonenumber-js'
-import definition from '../index'
-import { hashEmails, hashExternalIds, hashPhones, readPhone } from '../identity'
-import { isSha256Hex } from '../hashing'
-import { plainInternationalE164 } from '../plain-e164'
-import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js'
-import type { Settings } from '../generated-types'
+import definition from '../../destinations/tiktok-offline-conversions'
+import {
+  hashEmails,
+  hashExternalIds,
+  hashPhones,
+  readPhone
+} from '../../destinations/tiktok-offline-conversions/identity'
+import { isAlreadyHashed } from '../../lib/hashing-utils'
+import type { Settings } from '../../destinations/tiktok-offline-conversions/generated-types'
 import {
   PHONE_COUNTRIES,
   emailAddress,
@@ -23,8 +25,8 @@ import {
   writtenFormOfEmail,
   writtenFormOfPhone,
   writtenPhone
-} from './__helpers__/arbitraries'
-import type { Json, JsonObject, WrittenEmail, WrittenPhone } from './__helpers__/arbitraries'
+} from './arbitraries'
+import type { Json, JsonObject, PhoneCountry, WrittenEmail, WrittenPhone } from './arbitraries'
 import {
   ACTIONS,
   NUM_RUNS,
@@ -36,8 +38,8 @@ import {
   fcParameters,
   presetMapping,
   settingsWith
-} from './__helpers__/property-runs'
-import type { ActionKey, FakeTikTok, TikTokAnswer } from './__helpers__/property-runs'
+} from './property-runs'
+import type { ActionKey, FakeTikTok, TikTokAnswer } from './property-runs'
 
 /*
  * Property-based tests of the destination on its own: nothing that leaves it
@@ -380,8 +382,8 @@ describe('c. no email, phone number or access token in plain text in anything th
 // d. Hashing
 
 const sha256 = (value: string): string => hash('sha256', value, 'hex')
-const countryOrNone = (): fc.Arbitrary<CountryCode | undefined> =>
-  fc.constantFrom<CountryCode | undefined>(undefined, ...PHONE_COUNTRIES)
+const countryOrNone = (): fc.Arbitrary<PhoneCountry | undefined> =>
+  fc.constantFrom<PhoneCountry | undefined>(undefined, ...PHONE_COUNTRIES)
 
 /** Values an identifier field may hold: written emails and phones, hashes, junk strings, numbers. */
 const identifierValues = (): fc.Arbitrary<unknown[]> =>
@@ -423,7 +425,7 @@ describe('d. hashing', () => {
         expect(hashPhones(phones).hashes).toEqual(phones)
         expect(hashExternalIds(ids).hashes).toEqual(ids)
         for (const hash of [...emails, ...phones, ...ids])
-          expect(/^[0-9a-f]{64}$/.test(hash) && isSha256Hex(hash)).toBe(true)
+          expect(/^[0-9a-f]{64}$/.test(hash) && isAlreadyHashed(hash, 'sha256', 'hex')).toBe(true)
       }),
       fcParameters(NUM_RUNS)
     )
@@ -436,10 +438,11 @@ describe('d. hashing', () => {
           ['email_addresses', hashEmails(values)],
           ['phone_numbers', hashPhones(values, { country })]
         ] as const) {
-          const positions = result.dropped.map((note) => Number(/^\w+\[(\d+)\]: /.exec(note)?.[1]))
-          for (const [i, note] of result.dropped.entries())
-            expect(note.startsWith(`${field}[${positions[i]}]: `)).toBe(true)
-          const reported = new Set(positions)
+          for (const { field: named, index, message } of result.dropped) {
+            expect(named).toBe(field)
+            expect(message.startsWith(`${field}[${index}]: `)).toBe(true)
+          }
+          const reported = new Set(result.dropped.map(({ index }) => index))
           const usable = values.filter(
             (value, i) =>
               !reported.has(i) &&
@@ -527,67 +530,17 @@ describe('d. hashing', () => {
         else
           expect(result).toEqual({
             hashes: [],
-            dropped: ['phone_numbers[0]: no country code and no Default Phone Country']
+            dropped: [
+              {
+                field: 'phone_numbers',
+                index: 0,
+                reason: 'no_country_code',
+                message: 'phone_numbers[0]: no country code and no Default Phone Country'
+              }
+            ]
           })
       }),
       fcParameters(NUM_RUNS)
     )
-  })
-})
-
-describe('e. the fast path for numbers written +<calling code> <digits>', () => {
-  const callingCodes = [...new Set(getCountries().map((country) => getCountryCallingCode(country)))]
-  /** What libphonenumber-js reads: the E.164 of a possible number, else nothing. */
-  const libphonenumber = (text: string): string | undefined => {
-    const phone = parsePhoneNumberFromString(text)
-    return phone && phone.isPossible() ? phone.number : undefined
-  }
-  /** `+`, a calling code TikTok may see or any digits, national digits of any length (0 and 1 first included), separators. */
-  const international = (): fc.Arbitrary<string> =>
-    fc
-      .tuple(
-        fc.oneof(fc.constantFrom(...callingCodes), fc.stringMatching(/^\d{1,3}$/)),
-        fc.array(fc.stringMatching(/^\d{1,4}$/), { minLength: 1, maxLength: 5 }),
-        fc.constantFrom(' ', '-', '.', '', ' - '),
-        fc.constantFrom('', ' ', '(', '('),
-        fc.boolean()
-      )
-      .map(([code, groups, separator, open, parenthesized]) => {
-        const [first, ...rest] = groups
-        const head = parenthesized ? `(${first})` : first
-        return `+${open === '(' ? '' : open}${code} ${[head, ...rest].join(separator)}`
-      })
-
-  test('it answers only what libphonenumber-js answers', () => {
-    let answered = 0
-    fc.assert(
-      fc.property(international(), (text) => {
-        const fast = plainInternationalE164(text)
-        if (fast === undefined) return
-        answered++
-        expect({ text, fast }).toEqual({ text, fast: libphonenumber(text) })
-      }),
-      fcParameters(NUM_RUNS)
-    )
-    // Enough of the cases took the fast path for the comparison to mean something.
-    expect(answered).toBeGreaterThan(NUM_RUNS / 20)
-  })
-
-  test('and answers most realistic international numbers itself', () => {
-    let answered = 0
-    let international = 0
-    fc.assert(
-      fc.property(writtenPhone(), (phone) => {
-        const text = phone.written.trim()
-        if (!text.startsWith('+')) return
-        international++
-        const fast = plainInternationalE164(text)
-        if (fast === undefined) return
-        answered++
-        expect(fast).toBe(phone.number.e164)
-      }),
-      fcParameters(NUM_RUNS)
-    )
-    expect(answered).toBeGreaterThan(international / 2)
   })
 })

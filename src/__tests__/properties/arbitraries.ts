@@ -1,7 +1,6 @@
 import fc from 'fast-check'
 import type { SegmentEvent } from '@segment/actions-core'
-import type { CountryCode } from 'libphonenumber-js'
-import { PRESET_EVENTS } from '../../presets'
+import { PRESET_EVENTS } from '../../destinations/tiktok-offline-conversions/presets'
 
 /**
  * fast-check arbitraries for the property tests: Segment-like events as they
@@ -150,8 +149,8 @@ export const writtenEmail = (): fc.Arbitrary<WrittenEmail> => emailAddress().cha
 // ---------------------------------------------------------------------------
 // Phone numbers
 
-/** Countries whose numbers the arbitraries write; each is a CountryCode of libphonenumber-js. */
-export type PhoneCountry = Extract<CountryCode, 'US' | 'GB' | 'FR' | 'DE' | 'IN' | 'BR'>
+/** Countries whose numbers the arbitraries write (ISO 3166 alpha-2). */
+export type PhoneCountry = 'US' | 'GB' | 'FR' | 'DE' | 'IN' | 'BR'
 export const PHONE_COUNTRIES: readonly PhoneCountry[] = ['US', 'GB', 'FR', 'DE', 'IN', 'BR']
 
 export interface PhoneNumber {
