@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import nock from 'nock'
 import { createTestIntegration } from '@segment/actions-core'
 import definition from '../../destinations/tiktok-offline-conversions'
-import { segmentEvent } from '../../destinations/tiktok-offline-conversions/__tests__/__helpers__/arbitraries'
+import { segmentEvent } from '../../__tests__/properties/arbitraries'
 import { SETTINGS } from '../../destinations/tiktok-offline-conversions/__tests__/__helpers__/fixtures'
 import {
   ACTIONS,
@@ -17,7 +17,7 @@ import {
   presetMapping,
   presetsOf,
   settingsWith
-} from '../../destinations/tiktok-offline-conversions/__tests__/__helpers__/property-runs'
+} from '../../__tests__/properties/property-runs'
 import { validateTrackRequest } from '../rules'
 
 /*
