@@ -18,7 +18,12 @@ export const RESET_PATH = '/sandbox/reset'
 export const DEFAULT_ACCESS_TOKEN = 'sandbox-access-token'
 export const DEFAULT_EVENT_SET_ID = 'sandbox-event-set'
 export const DEFAULT_KEEP_EVENTS = 10_000
-export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024
+/**
+ * TikTok documents no body limit for event/track; the sandbox refuses bodies over 10 MiB (HTTP 413,
+ * code 40002), the limit API gateways commonly default to, so a client that never checks the size
+ * of what it sends (1,000 events of Segment's 32 KB maximum are 32 MB) finds out here, not at TikTok.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 
 /** TikTok Business API codes the sandbox answers with. */
 export const TikTokCode = {

@@ -10,7 +10,7 @@ import type { Settings } from './generated-types'
 import { toTikTokEvent } from './conversion'
 import type { Conversion, ConversionPayload } from './conversion'
 import { readPhoneCountrySetting } from './identity'
-import { MAX_EVENTS_PER_REQUEST, MAX_SPLIT_REQUESTS } from './tiktok/constants'
+import { MAX_EVENTS_PER_REQUEST, MAX_REQUEST_BODY_BYTES, MAX_SPLIT_REQUESTS } from './tiktok/constants'
 import { postTrack, trackRequestBody } from './tiktok/client'
 import type { RefusalKind } from './tiktok/answers'
 import type { TikTokEvent, TikTokResponseBody } from './tiktok/wire'
@@ -40,6 +40,8 @@ export type EventFailure = Extract<EventOutcome, { ok: false }>
 
 interface ReadyEvent extends Conversion {
   index: number
+  /** Bytes of the event's JSON in a request body. */
+  bytes: number
 }
 
 /** One request's worth of the work: where its outcomes go, and what it sends with. */
@@ -54,8 +56,8 @@ interface Delivery {
 
 /**
  * The one code path of every action: payloads → TikTok events → requests of at
- * most 1,000 events grouped by test event code → an outcome for every payload,
- * in order. It never throws for an event or an answer.
+ * most 1,000 events and MAX_REQUEST_BODY_BYTES, grouped by test event code → an
+ * outcome for every payload, in order. It never throws for an event or an answer.
  */
 export async function deliverConversions(
   request: RequestClient,
@@ -74,10 +76,11 @@ export async function deliverConversions(
   payloads.forEach((payload, index) => {
     try {
       const { event, dropped } = toTikTokEvent(payload, context)
+      const ready = { index, event, dropped, bytes: Buffer.byteLength(JSON.stringify(event)) }
       const code = payload.test_event_code?.trim() ?? ''
       const group = groups.get(code)
-      if (group) group.push({ index, event, dropped })
-      else groups.set(code, [{ index, event, dropped }])
+      if (group) group.push(ready)
+      else groups.set(code, [ready])
     } catch (error) {
       if (!(error instanceof EventRefusal)) throw error
       outcomes[index] = { ok: false, kind: 'rejected', status: 400, message: error.message, body: error.body }
@@ -85,12 +88,34 @@ export async function deliverConversions(
   })
 
   for (const [testEventCode, events] of groups) {
-    for (let start = 0; start < events.length; start += MAX_EVENTS_PER_REQUEST) {
-      const delivery = { request, settings, testEventCode, outcomes, splitBudget: MAX_SPLIT_REQUESTS }
-      await sendEvents(delivery, events.slice(start, start + MAX_EVENTS_PER_REQUEST))
+    for (const part of requestParts(events)) {
+      await sendEvents({ request, settings, testEventCode, outcomes, splitBudget: MAX_SPLIT_REQUESTS }, part)
     }
   }
   return outcomes
+}
+
+/** Room for the request's own keys (event source, event set, partner, test code) beside its events. */
+const ENVELOPE_BYTES = 1024
+
+/** The events in order, cut into requests of at most 1,000 events and MAX_REQUEST_BODY_BYTES; an event alone larger still goes, alone. */
+function requestParts(events: ReadyEvent[]): ReadyEvent[][] {
+  const parts: ReadyEvent[][] = []
+  let part: ReadyEvent[] = []
+  let bytes = ENVELOPE_BYTES
+  for (const ready of events) {
+    // The comma before each event but the first.
+    const size = ready.bytes + 1
+    if (part.length === MAX_EVENTS_PER_REQUEST || (part.length > 0 && bytes + size > MAX_REQUEST_BODY_BYTES)) {
+      parts.push(part)
+      part = []
+      bytes = ENVELOPE_BYTES
+    }
+    part.push(ready)
+    bytes += size
+  }
+  if (part.length > 0) parts.push(part)
+  return parts
 }
 
 /**

@@ -29,13 +29,12 @@ export function toEventTime(timestamp: string | number | undefined, nowSeconds: 
   const text = timestamp === undefined ? '' : String(timestamp).trim()
   if (text === '') return { seconds: nowSeconds, given: false }
   const seconds = Math.floor(NUMERIC.test(text) ? fromNumber(Number(text)) : fromIso8601(text))
-  if (seconds < nowSeconds - ATTRIBUTION_WINDOW_SECONDS || seconds > nowSeconds + MAX_FUTURE_SKEW_SECONDS) {
-    throw new EventRefusal(
-      'timestamp',
-      'outside_time_window',
-      `outside TikTok's attribution window, from ${ATTRIBUTION_WINDOW_DAYS} days ago to ${
-        MAX_FUTURE_SKEW_SECONDS / 60
-      } minutes from now: TikTok neither matches nor reports offline events older than ${ATTRIBUTION_WINDOW_DAYS} days`
+  if (seconds < nowSeconds - ATTRIBUTION_WINDOW_SECONDS) {
+    throw outsideWindow(`TikTok neither matches nor reports offline events older than ${ATTRIBUTION_WINDOW_DAYS} days`)
+  }
+  if (seconds > nowSeconds + MAX_FUTURE_SKEW_SECONDS) {
+    throw outsideWindow(
+      `the event is more than ${MAX_FUTURE_SKEW_SECONDS / 60} minutes in the future (is its time zone or clock wrong?)`
     )
   }
   return { seconds, given: true }
@@ -68,6 +67,16 @@ function fromIso8601(text: string): number {
   if (!exists || Number(offsetHours) > 23 || Number(offsetMinutes) > 59) throw unreadable()
   const offsetSeconds = (sign === '-' ? -1 : 1) * (Number(offsetHours) * 3600 + Number(offsetMinutes) * 60)
   return utc.getTime() / 1000 - offsetSeconds
+}
+
+function outsideWindow(why: string): EventRefusal {
+  return new EventRefusal(
+    'timestamp',
+    'outside_time_window',
+    `outside TikTok's attribution window, from ${ATTRIBUTION_WINDOW_DAYS} days ago to ${
+      MAX_FUTURE_SKEW_SECONDS / 60
+    } minutes from now: ${why}`
+  )
 }
 
 function unreadable(): EventRefusal {

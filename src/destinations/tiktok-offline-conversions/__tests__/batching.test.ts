@@ -3,7 +3,7 @@ import { createTestIntegration } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import definition from '../index'
 import { presets } from '../presets'
-import { MAX_SPLIT_REQUESTS } from '../tiktok/constants'
+import { MAX_REQUEST_BODY_BYTES, MAX_SPLIT_REQUESTS } from '../tiktok/constants'
 import {
   EVENT_TIME,
   OK,
@@ -79,6 +79,58 @@ describe('events are sent in requests of at most 1,000', () => {
     const { multistatus } = await sendBatch([contact('solo')])
     expect(bodies).toEqual([trackBody([tiktokContact('solo')])])
     expect(multistatus).toEqual([{ status: 200, sent: tiktokContact('solo'), body: OK_SUMMARY }])
+  })
+})
+
+describe('requests stay under MAX_REQUEST_BODY_BYTES; a request refused as too large is split, never refused for its company', () => {
+  /** A Contact event carrying about `kilobytes` KB in its description, as a CRM note can. */
+  const large = (id: string, kilobytes: number) =>
+    offlineEvent('Callback Started', { description: 'n'.repeat(kilobytes * 1024) }, { messageId: id })
+  const largeMapping = { ...MAPPING, description: { '@path': '$.properties.description' } }
+  const bodySize = (body: unknown) => Buffer.byteLength(JSON.stringify(body))
+
+  test('1,000 events of 27 KB (27 MB) → requests of at most 4 MiB, every event delivered, in order', async () => {
+    const bodies = tiktokAnswering(() => [200, OK])
+    const events = ids(1000).map((id) => large(id, 27))
+    const { multistatus } = await sendBatch(events, largeMapping)
+    // Each event is 28,2xx bytes of JSON: 149 of them fill 4 MiB.
+    expect(bodies.map((body) => body.data.length)).toEqual([...Array(6).fill(149), 106])
+    for (const body of bodies) expect(bodySize(body)).toBeLessThanOrEqual(MAX_REQUEST_BODY_BYTES)
+    expect(bodies.flatMap((body) => body.data.map((event) => event.event_id))).toEqual(ids(1000))
+    expect(multistatus.map((entry) => entry.status)).toEqual(Array(1000).fill(200))
+  })
+
+  test('an event larger than the limit on its own goes alone, between its neighbours', async () => {
+    const bodies = tiktokAnswering(() => [200, OK])
+    await sendBatch([contact('before'), large('huge', 4200), contact('after')], largeMapping)
+    expect(bodies.map((body) => body.data.map((event) => event.event_id))).toEqual([['before'], ['huge'], ['after']])
+  })
+
+  test('TikTok answers HTTP 413 over 1 MB: the request is halved until it fits, every event delivered once', async () => {
+    const bodies = tiktokAnswering((body) =>
+      bodySize(body) > 1024 * 1024 ? [413, { message: 'Request Entity Too Large' }] : [200, OK]
+    )
+    const { multistatus } = await sendBatch(
+      ids(100).map((id) => large(id, 27)),
+      largeMapping
+    )
+    // 100 events of 27 KB (2.7 MB): halved to 50 (1.35 MB, too large again), then 25 (0.7 MB) each.
+    expect(bodies.map((body) => body.data.length)).toEqual([100, 50, 25, 25, 50, 25, 25])
+    const delivered = bodies.filter((body) => bodySize(body) <= 1024 * 1024)
+    expect(delivered.flatMap((body) => body.data.map((event) => event.event_id))).toEqual(ids(100))
+    expect(multistatus.map((entry) => entry.status)).toEqual(Array(100).fill(200))
+  })
+
+  test('one event TikTok refuses as too large on its own is rejected (400), its neighbours delivered', async () => {
+    tiktokAnswering((body) =>
+      bodySize(body) > 1024 * 1024 ? [413, { message: 'Request Entity Too Large' }] : [200, OK]
+    )
+    const { multistatus } = await sendBatch([contact('a'), large('huge', 1100), contact('b')], largeMapping)
+    expect(multistatus.map((entry) => entry.status)).toEqual([200, 400, 200])
+    expect(multistatus[1]).toMatchObject({
+      errortype: 'BAD_REQUEST',
+      errormessage: 'TikTok answered HTTP 413: Request Entity Too Large'
+    })
   })
 })
 
@@ -435,10 +487,10 @@ describe('TikTok refuses a request as invalid: the offending events are found by
       'TikTok refused the request: Invalid partner name (code 40063, request_id req-partner)'
     ],
     [
-      'HTTP 413',
-      413,
-      { message: 'Payload Too Large', request_id: 'req-413' },
-      'TikTok answered HTTP 413: Payload Too Large (request_id req-413)'
+      'HTTP 400',
+      400,
+      { message: 'Bad Request', request_id: 'req-400' },
+      'TikTok answered HTTP 400: Bad Request (request_id req-400)'
     ]
   ])(
     'a request-level refusal, %s, is not split: one request, every event gets it',

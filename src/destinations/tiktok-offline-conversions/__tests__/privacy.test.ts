@@ -15,7 +15,9 @@ describe('email addresses are redacted wherever they are quoted', () => {
     ['after a colon', 'mailto:jane.doe@example.com', 'mailto:[redacted]'],
     ['between tabs and newlines', 'user\tjane.doe@example.com\nnext', 'user\t[redacted]\nnext'],
     ['with plus and subdomains', 'jane+promo@mail.example.co.uk', '[redacted]'],
-    ['several in one message', 'jane@a.io and jane@b.io', '[redacted] and [redacted]']
+    ['several in one message', 'jane@a.io and jane@b.io', '[redacted] and [redacted]'],
+    ['URL-encoded, as a query string echoes it', 'bad value ?email=jane.doe%40example.com&x=1', 'bad value ?email=[redacted]&x=1'],
+    ['URL-encoded in upper or lower case', 'to JANE%40EXAMPLE.COM and jane%40example.com', 'to [redacted] and [redacted]']
   ])('%s', (_, message, redacted) => {
     expect(redactPersonalData(message)).toBe(redacted)
   })
@@ -35,7 +37,11 @@ describe('phone numbers are redacted in any written form; other numbers are left
     ['spaced around dashes', 'phone 415 - 555 - 0132.', 'phone [redacted].'],
     ['in JSON', '{"phone":"+14155550132"}', '{"phone":"[redacted]"}'],
     ['after a colon', 'tel:+14155550132', 'tel:[redacted]'],
-    ['several', '4155550132,4155550133', '[redacted],[redacted]']
+    ['several', '4155550132,4155550133', '[redacted],[redacted]'],
+    ['with slashes', 'phone +1/415/555/0132', 'phone [redacted]'],
+    ['with en dashes', 'phone 415–555–0132', 'phone [redacted]'],
+    ['with em dashes', 'phone 415—555—0132', 'phone [redacted]'],
+    ['with a non-breaking space', 'phone 415\u00a0555\u00a00132', 'phone [redacted]']
   ])('%s', (_, message, redacted) => {
     expect(redactPersonalData(message)).toBe(redacted)
   })
@@ -48,7 +54,10 @@ describe('phone numbers are redacted in any written form; other numbers are left
     ['digits after an underscore', 'id x_1234567'],
     ['a request ID after "request_id "', 'request_id 2026112015040512345'],
     ['a decimal number', 'value 12.5'],
-    ['a hash', '9e1919ad78a34fd67a84bfbcf2fea14074065517bea32e92924771c3f92e5462']
+    ['a hash', '9e1919ad78a34fd67a84bfbcf2fea14074065517bea32e92924771c3f92e5462'],
+    ['a size with its unit', 'body: must not exceed 20971520 bytes'],
+    ['a duration with its unit', 'no answer in 30000000 ms'],
+    ['counts with their units', '1000000 events in 2500000 requests']
   ])('%s', (_, message) => {
     expect(redactPersonalData(message)).toBe(message)
   })
@@ -80,6 +89,13 @@ describe('secrets (the access token) are redacted wherever they appear', () => {
   test('a secret of 4 characters or more is redacted; a shorter one would redact ordinary text, and is not', () => {
     expect(redactSecrets('tok abcd', ['abcd'])).toBe('tok [redacted]')
     expect(redactSecrets('tok abc', ['abc'])).toBe('tok abc')
+  })
+
+  test('in any letter case and URL-encoded, as a target echoing a header or query string may write it', () => {
+    const token = 'Ab+cd/EF=12'
+    expect(redactSecrets(`got ab+cd/ef=12, AB+CD/EF=12 and ${encodeURIComponent(token)}`, [token])).toBe(
+      'got [redacted], [redacted] and [redacted]'
+    )
   })
 
   test('text without the secret is unchanged', () => {

@@ -18,8 +18,10 @@ export interface Refusal {
   message: string
   body?: TikTokResponseBody | string
   /**
-   * A parameter error, which can be about single events: a request of several
-   * is split to find them. Other refusals concern the request as a whole.
+   * A parameter error, which can be about single events, or a request too
+   * large for its events together: a request of several is split to find the
+   * offending events (or to make parts small enough). Other refusals concern
+   * the request as a whole.
    */
   aboutEvents?: true
 }
@@ -29,6 +31,7 @@ const RATE_LIMIT_CODES = new Set([40100, 40132, 61000])
 /** INVALID_PARAMS, PARAM_ERROR, PII_NOT_HASHED: what one event can cause. Batch size (40061), partner name (40063) and the like concern the request. */
 const EVENT_LEVEL_CODES = new Set([40000, 40002, 40062])
 const PARTIAL_OK = 20001
+const PAYLOAD_TOO_LARGE = 413
 const MAINTENANCE = 60001
 
 /** A refusal as an answer. */
@@ -70,6 +73,7 @@ export function readAnswer(status: number, content: string): TikTokAnswer {
   const requestId = typeof body === 'object' && body.request_id ? ` (request_id ${body.request_id})` : ''
   const message = `TikTok answered HTTP ${status}${tiktok}${requestId}`
   if (status === 429 || status >= 500) return refused({ kind: 'retryable', status, message, body })
+  if (status === PAYLOAD_TOO_LARGE) return refused({ kind: 'invalid', status: 400, message, body, aboutEvents: true })
   if (status === 401 || status === 403) return refused({ kind: 'authentication', status: 401, message, body })
   return refused({ kind: 'invalid', status: 400, message, body })
 }

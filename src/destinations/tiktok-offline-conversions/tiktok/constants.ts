@@ -4,6 +4,17 @@ import { TIKTOK_OFFLINE_CONVERSIONS_API_VERSION } from '../versioning-info'
 export const MAX_EVENTS_PER_REQUEST = 1000
 
 /**
+ * The largest request body the destination builds, in bytes of JSON. TikTok
+ * documents no size limit for `event/track`, only the 1,000 events. 1,000
+ * ordinary offline events take about 0.7 MB; Segment lets an event be up to
+ * 32 KB, so 1,000 of the largest would take 32 MB. 4 MiB keeps an ordinary
+ * batch in one request and a batch of large events well under the 10 MB body
+ * limit API gateways commonly default to. A request refused as too large
+ * (HTTP 413) anyway is split like one refused for its events.
+ */
+export const MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024
+
+/**
  * TikTok Business API host. The destination reads no environment: a host that
  * sends elsewhere (a sandbox) wraps the request client it hands to the actions.
  */
