@@ -19,7 +19,7 @@ import {
   readPhone,
   readPhoneCountrySetting
 } from '../src/destinations/tiktok-offline-conversions/identity'
-import { sha256Hex } from '../src/destinations/tiktok-offline-conversions/hashing'
+import { processHashing } from '../src/lib/hashing-utils'
 import {
   ATTRIBUTION_WINDOW_DAYS,
   MAX_FUTURE_SKEW_SECONDS,
@@ -341,7 +341,7 @@ function privacySection(): string {
     if (!rule) throw new Error(`The hashed field ${key} has no normalization rule in scripts/generate-docs.ts`)
     return `- **${field.label}** (${code(key)}): ${rule}`
   })
-  const exampleHash = sha256Hex('jane.doe@example.com')
+  const exampleHash = processHashing('jane.doe@example.com', 'sha256', 'hex')
   return [
     '## Data and privacy',
     '',

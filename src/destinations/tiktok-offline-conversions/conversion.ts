@@ -5,7 +5,7 @@ import { hashEmails, hashExternalIds, hashPhones } from './identity'
 import type { PhoneCountry } from './identity'
 import { toEventTime } from './event-time'
 import { readEventName, requireMatchingKey } from './offline-rules'
-import { sha256Hex } from './hashing'
+import { processHashing } from '../../lib/hashing-utils'
 import { hasKeys, isPresent } from './presence'
 import { DROP_REASONS, droppedNote } from './reasons'
 
@@ -77,7 +77,8 @@ function toUser(payload: ConversionPayload, email: string[], phone: string[], ex
  */
 function deriveEventId(event: TikTokEvent, timeGiven: boolean): string {
   const { event: name, event_time, user, properties, page, limited_data_use } = event
-  return sha256Hex(
+  // A JSON object's text (it starts with '{') can never look like a digest: it is always hashed.
+  return processHashing(
     JSON.stringify({
       event_time: timeGiven ? event_time : undefined,
       event: name,
@@ -85,7 +86,9 @@ function deriveEventId(event: TikTokEvent, timeGiven: boolean): string {
       properties,
       page,
       limited_data_use
-    })
+    }),
+    'sha256',
+    'hex'
   )
 }
 

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString, isSupportedCountry } from 'libphonenumber-js'
 import type { CountryCode } from 'libphonenumber-js'
-import { isSha256Hex, processHashing } from './hashing'
+import { isAlreadyHashed, processHashing } from '../../lib/hashing-utils'
 import { plainInternationalE164 } from './plain-e164'
 import { DROP_REASONS, droppedNote } from './reasons'
 import type { DropReason } from './reasons'
@@ -44,11 +44,11 @@ export const normalizeExternalId = (id: string): string => id.trim().toLowerCase
 
 function readEmail(text: string): Reading {
   if (EMAIL.test(text)) return { value: text }
-  return isSha256Hex(text) ? { value: text.toLowerCase() } : { dropped: DROP_REASONS.notAnEmail }
+  return isAlreadyHashed(text, 'sha256', 'hex') ? { value: text.toLowerCase() } : { dropped: DROP_REASONS.notAnEmail }
 }
 
 function readExternalId(text: string): Reading {
-  return { value: isSha256Hex(text) ? text.toLowerCase() : text }
+  return { value: isAlreadyHashed(text, 'sha256', 'hex') ? text.toLowerCase() : text }
 }
 
 /** `+` or `00` before the first digit, optionally inside a parenthesis: `+44 …`, `(+44) …`, `0044 …`. */
@@ -62,7 +62,7 @@ const INTERNATIONAL = /^[(\s]*(\+|00)/
  * number, and also `+20 15550123`, Egyptian).
  */
 export function readPhone(text: string, phoneCountry: PhoneCountry): Reading {
-  if (isSha256Hex(text)) return { value: text.toLowerCase() }
+  if (isAlreadyHashed(text, 'sha256', 'hex')) return { value: text.toLowerCase() }
   if (!/\d/.test(text)) return { dropped: DROP_REASONS.notAPhoneNumber }
   const international = INTERNATIONAL.exec(text)
   if (international) return possibleE164(`+${text.slice(international[0].length)}`)

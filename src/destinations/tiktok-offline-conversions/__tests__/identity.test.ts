@@ -8,7 +8,7 @@ import {
   readPhoneCountrySetting,
   toCountryCode
 } from '../identity'
-import { processHashing } from '../hashing'
+import { processHashing } from '../../../lib/hashing-utils'
 import { PHONE_COUNTRIES } from '../phone-countries'
 import { getCountries } from 'libphonenumber-js'
 
