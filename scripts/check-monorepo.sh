@@ -10,11 +10,22 @@
 #   <tmp>/package.json, tsconfig.json, tsconfig.eslint.json, .eslintrc.js   (root)
 #   <tmp>/packages/destination-actions/{package.json,jest.config.js,tsconfig*.json,test/}
 #   <tmp>/packages/destination-actions/src/destinations/<slug>   a copy of the folder
+#   <tmp>/packages/destination-actions/src/lib/hashing-utils.{js,d.ts}   Segment's own hashing module
 #   <tmp>/node_modules -> tools/monorepo-check/node_modules
-# and runs there: boundaries, prettier --check, tsc --noEmit, eslint, jest.
+# The folder imports processHashing from ../../lib/hashing-utils, as the monorepo's destinations
+# do. That import reaches Segment's module itself, as compiled in the published package
+# @segment/action-destinations (pinned in this script: version and sha512 integrity): its tarball is
+# fetched once with npm pack into tools/monorepo-check/.cache (gitignored), checked against the
+# pinned integrity on every run, and only package/dist/lib/hashing-utils.js and .d.ts are taken
+# from it (the package is not installed). tsc and eslint read the .d.ts, jest loads the .js.
+# Steps, run there: boundaries (no relative import leaves the folder but the one to
+# lib/hashing-utils; no process.env outside __tests__), prettier --check, tsc --noEmit, eslint,
+# hashing (this project's src/lib/hashing-utils.ts against Segment's module on some 125,000
+# cases: the same result, or the same error, for each), jest (the folder's tests, on Segment's
+# hashing module).
 #
 # Options:
-#   --only a,b       run only these steps (boundaries, prettier, tsc, eslint, jest)
+#   --only a,b       run only these steps (boundaries, prettier, tsc, eslint, hashing, jest)
 #   --skip a,b       skip these steps
 #   --folder PATH    the destination folder (default src/destinations/tiktok-offline-conversions)
 #   --monorepo-crypto-rule   eslint with the monorepo's createHash rule exactly
@@ -33,10 +44,20 @@ only=""
 skip=""
 keep=0
 fix=0
-steps_all="boundaries prettier tsc eslint jest"
+steps_all="boundaries prettier tsc eslint hashing jest"
+
+# Segment's hashing module: the published package, one version, and the registry's
+# dist.integrity for it (npm view @segment/action-destinations@<version> dist.integrity).
+segment_package="@segment/action-destinations"
+segment_version="3.497.0"
+segment_integrity="sha512-b9DztTrR1XrfBu/0UyUgTXNfv7s5gpjBPO/w7C8aW6IHsSMSMte7wNdVHzGsujJ4P43g7cKsWb5zuV2BdVn/UA=="
+segment_cache="$tools/.cache"
 export MONOREPO_CHECK_CRYPTO_RULE=stricter
 
-usage() { sed -n '2,/^# Exit status/p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() {
+  sed -n '2,/^# Exit status/p' "$0" | sed 's/^# \{0,1\}//'
+  echo "Pinned: $segment_package@$segment_version, $segment_integrity"
+}
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only=${2:?--only needs a list}; shift 2 ;;
@@ -112,6 +133,49 @@ cp -R "$folder" "$pkg/$dest_rel"
 find "$pkg/$dest_rel" -name node_modules -prune -exec rm -rf {} +
 echo "== layout: $folder -> packages/destination-actions/$dest_rel"
 
+# --- Segment's hashing module, for the steps that read it -------------------------------
+integrity_of() { # file -> sha512-<base64>, as npm writes dist.integrity
+  node -e 'const c = require("crypto"), fs = require("fs")
+process.stdout.write("sha512-" + c.createHash("sha512").update(fs.readFileSync(process.argv[1])).digest("base64"))' "$1"
+}
+segment_lib() { # destination directory
+  local tgz="$segment_cache/segment-action-destinations-$segment_version.tgz" how="cached" got
+  if [ ! -f "$tgz" ] || [ "$(integrity_of "$tgz")" != "$segment_integrity" ]; then
+    how="fetched"
+    mkdir -p "$segment_cache" || return 1
+    rm -f "$tgz"
+    # Tarballs of other versions (an earlier pin) are not kept.
+    find "$segment_cache" -maxdepth 1 -name 'segment-action-destinations-*.tgz' -delete
+    echo "   npm pack $segment_package@$segment_version --pack-destination tools/monorepo-check/.cache"
+    if ! (cd "$segment_cache" && npm pack "$segment_package@$segment_version" --pack-destination "$segment_cache" \
+      --ignore-scripts --silent --loglevel=error >/dev/null); then
+      echo "check-monorepo: npm pack $segment_package@$segment_version failed" >&2; return 1
+    fi
+    [ -f "$tgz" ] || { echo "check-monorepo: npm pack wrote no $tgz" >&2; return 1; }
+    got=$(integrity_of "$tgz")
+    if [ "$got" != "$segment_integrity" ]; then
+      echo "check-monorepo: $segment_package@$segment_version: integrity $got, pinned $segment_integrity" >&2
+      rm -f "$tgz"; return 1
+    fi
+  fi
+  mkdir -p "$1" || return 1
+  local f
+  for f in hashing-utils.js hashing-utils.d.ts; do
+    tar -xzOf "$tgz" "package/dist/lib/$f" > "$1/$f" || { echo "check-monorepo: no package/dist/lib/$f in $tgz" >&2; return 1; }
+  done
+  echo "== segment-lib: $segment_package@$segment_version ($how; integrity verified): dist/lib/hashing-utils.js + .d.ts -> packages/destination-actions/src/lib/"
+}
+need_segment_lib=0
+for s in tsc eslint hashing jest; do if wanted "$s"; then need_segment_lib=1; fi; done
+if [ "$need_segment_lib" = 1 ]; then
+  t=$(now)
+  if ! segment_lib "$pkg/src/lib"; then
+    echo "check-monorepo: Segment's hashing module could not be fetched or verified" >&2
+    exit 1
+  fi
+  record segment-lib ok "$(elapsed "$t")"
+fi
+
 run_step() { # name, then the command (run in a subshell)
   local name=$1; shift
   if ! wanted "$name"; then record "$name" skip "-"; return; fi
@@ -155,6 +219,11 @@ step_eslint() {
     "packages/destination-actions/$dest_rel/**/*.ts"
 }
 
+step_hashing() {
+  echo "ours: src/lib/hashing-utils.ts (compiled here, no build); Segment's: $segment_package@$segment_version dist/lib/hashing-utils.js"
+  node "$tools/hashing-equivalence.js" "$repo/src/lib/hashing-utils.ts" "$pkg/src/lib/hashing-utils.js"
+}
+
 step_jest() {
   cd "$pkg" || return 1
   echo "jest (packages/destination-actions config) $dest_rel"
@@ -166,6 +235,7 @@ run_step boundaries step_boundaries
 run_step prettier step_prettier
 run_step tsc step_tsc
 run_step eslint step_eslint
+run_step hashing step_hashing
 run_step jest step_jest
 
 echo

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Checks the monorepo's tools do not: a destination folder must stand on its own.
-//   errors:   a relative import/require/jest.mock that leaves the folder;
+//   errors:   a relative import/require/jest.mock that leaves the folder, except the one
+//             the monorepo's destinations share: Segment's hashing module, a relative
+//             specifier that resolves to packages/destination-actions/src/lib/hashing-utils
+//             (from the folder's root '../../lib/hashing-utils', from a subfolder
+//             '../../../lib/hashing-utils'; no extension, no '/index', no absolute path);
 //             process.env read outside __tests__ (no destination reads it).
 //   warnings: a package the folder imports that packages/destination-actions does
 //             not declare (the PR must add it to that package.json).
@@ -27,6 +31,14 @@ const JEST_MODULE_FNS = new Set([
 ])
 
 const folder = path.resolve(process.argv[2] || '.')
+// The folder is <packages/destination-actions>/src/destinations/<slug>; the shared module
+// is <packages/destination-actions>/src/lib/hashing-utils. (A folder laid out otherwise
+// may import nothing from outside itself.)
+const destinations = path.dirname(folder)
+const SHARED_MODULES =
+  path.basename(destinations) === 'destinations' && path.basename(path.dirname(destinations)) === 'src'
+    ? new Set([path.join(path.dirname(destinations), 'lib', 'hashing-utils')])
+    : new Set()
 const errors = []
 const warnings = []
 
@@ -55,7 +67,8 @@ for (const file of walk(folder).sort()) {
   const checkSpecifier = (node, spec) => {
     if (spec.startsWith('.') || spec.startsWith('/')) {
       const target = path.resolve(path.dirname(file), spec)
-      if (target !== folder && !target.startsWith(folder + path.sep)) {
+      const shared = spec.startsWith('.') && SHARED_MODULES.has(target) && !spec.endsWith('/')
+      if (target !== folder && !target.startsWith(folder + path.sep) && !shared) {
         errors.push(`${at(node)}  relative import leaves the destination folder: '${spec}'`)
       }
     } else if (!spec.startsWith('node:') && !BUILTIN.has(spec)) {

@@ -4,7 +4,6 @@
  * reviewer of the definition would make. Each check reads the definition itself,
  * so a field, preset or subscription added later is checked too.
  */
-import { hash } from 'crypto'
 import {
   PayloadValidationError,
   createTestEvent,
@@ -85,12 +84,14 @@ const EVENT_TIME = NOW_SECONDS - 3600
 const TIMESTAMP = new Date(EVENT_TIME * 1000).toISOString()
 const CONTEXT = { phoneCountry: {}, nowSeconds: NOW_SECONDS }
 
-/** `printf '%s' <value> | sha256sum`, computed here independently of identity.ts. */
-const sha256 = (value: string): string => hash('sha256', value, 'hex')
+/** `printf '%s' <value> | sha256sum`, computed outside the code. */
 const HASHED = {
-  email: sha256('jane.doe@example.com'),
-  phone: sha256('+14155550132'),
-  externalId: sha256('crm-0042')
+  /** jane.doe@example.com */
+  email: '86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d',
+  /** +14155550132 */
+  phone: '9e1919ad78a34fd67a84bfbcf2fea14074065517bea32e92924771c3f92e5462',
+  /** crm-0042 */
+  externalId: 'b05272debe6661653cbc1bf7c001761609eddf6efc3d9bbaa6b4b08684610cb1'
 }
 
 const CUSTOMER_TRAITS: JSONObject = {
