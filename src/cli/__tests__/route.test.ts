@@ -81,7 +81,16 @@ describe('combineResults', () => {
       code: 0,
       message: 'OK',
       request_id: 'r1',
-      dropped: ['phone_numbers[0]: no country code and no Default Phone Country', 42]
+      dropped: [
+        {
+          field: 'phone_numbers',
+          index: 0,
+          reason: 'no_country_code',
+          message: 'phone_numbers[0]: no country code and no Default Phone Country'
+        },
+        'phone_numbers[1]: a sentence, not a dropped value',
+        42
+      ]
     }
     expect(combineResults([{ multistatus: [{ status: 200, sent, body }] }], 1, [0])).toEqual([
       [
@@ -96,7 +105,14 @@ describe('combineResults', () => {
             ttclid: true,
             purchase: true,
             withoutRevenue: true,
-            dropped: ['phone_numbers[0]: no country code and no Default Phone Country']
+            dropped: [
+              {
+                field: 'phone_numbers',
+                index: 0,
+                reason: 'no_country_code',
+                message: 'phone_numbers[0]: no country code and no Default Phone Country'
+              }
+            ]
           }
         }
       ]
@@ -253,7 +269,8 @@ describe('Router against the sandbox', () => {
         {
           subscription: names.indexOf('Complete Payment'),
           status: 400,
-          message: 'currency: required when value is given; TikTok reports a value only with its ISO 4217 currency code'
+          message: 'currency: required when value is given; TikTok reports a value only with its ISO 4217 currency code',
+          refusal: { reason: 'currency_required', dropped: [] }
         }
       ]
     ])

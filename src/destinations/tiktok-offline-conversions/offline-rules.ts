@@ -29,7 +29,7 @@ export const OFFLINE_STANDARD_EVENTS = [
   'Download'
 ] as const
 
-export type OfflineStandardEvent = (typeof OFFLINE_STANDARD_EVENTS)[number]
+export type OfflineStandardEvent = typeof OFFLINE_STANDARD_EVENTS[number]
 
 /** TikTok's click-through attribution window: older offline events are neither matched nor reported. */
 export const ATTRIBUTION_WINDOW_DAYS = 28

@@ -332,7 +332,9 @@ describe('an entry holds only keys that have a value', () => {
 
   test('a request that got no answer carries no body key', async () => {
     const testDestination = createTestIntegration(definition)
-    nock(TIKTOK).post(TRACK_PATH).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+    nock(TIKTOK)
+      .post(TRACK_PATH)
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
     await testDestination.testBatchAction(ACTION, {
       events: [offlineEvent('Callback Started', {}, { messageId: 'msg-1' })],
       mapping: MAPPING,

@@ -298,7 +298,12 @@ describe('what was dropped, in field order', () => {
       contents: [{}]
     })
     expect(dropped).toEqual([
-      { field: 'email_addresses', index: 0, reason: 'not_an_email', message: 'email_addresses[0]: not an email address' },
+      {
+        field: 'email_addresses',
+        index: 0,
+        reason: 'not_an_email',
+        message: 'email_addresses[0]: not an email address'
+      },
       {
         field: 'phone_numbers',
         index: 0,

@@ -6,7 +6,10 @@ import { PHONE_COUNTRIES } from '../phone-countries'
 const { normalizeEmail, normalizeExternalId, readPhone, readPhoneCountrySetting, toCountryCode } = identity
 
 /** What most tests here read: the hashes, and each dropped value as its message (`field[position]: rule`). */
-const messages = ({ hashes, dropped }: HashedIdentifiers) => ({ hashes, dropped: dropped.map(({ message }) => message) })
+const messages = ({ hashes, dropped }: HashedIdentifiers) => ({
+  hashes,
+  dropped: dropped.map(({ message }) => message)
+})
 const hashEmails = (values: unknown[] | undefined) => messages(identity.hashEmails(values))
 const hashExternalIds = (values: unknown[]) => messages(identity.hashExternalIds(values))
 const hashPhones = (values: unknown[], phoneCountry?: identity.PhoneCountry) =>
@@ -329,14 +332,24 @@ describe('phone numbers: where the country code is read from', () => {
 
 describe('each dropped value: its field, position, a reason code and the rule in words, never the value', () => {
   test.each([
-    ['phone_numbers', () => identity.hashPhones(['201-555-0123']), 'no_country_code', 'no country code and no Default Phone Country'],
+    [
+      'phone_numbers',
+      () => identity.hashPhones(['201-555-0123']),
+      'no_country_code',
+      'no country code and no Default Phone Country'
+    ],
     [
       'phone_numbers',
       () => identity.hashPhones(['201-555-0123'], readPhoneCountrySetting('Narnia')),
       'invalid_phone_country_setting',
       'no country code, and the Default Phone Country setting is not a country code this destination knows'
     ],
-    ['phone_numbers', () => identity.hashPhones(['+1 415 555 013'], US), 'not_a_phone_number', 'not a possible phone number'],
+    [
+      'phone_numbers',
+      () => identity.hashPhones(['+1 415 555 013'], US),
+      'not_a_phone_number',
+      'not a possible phone number'
+    ],
     ['email_addresses', () => identity.hashEmails(['jane.doe@example']), 'not_an_email', 'not an email address'],
     ['external_ids', () => identity.hashExternalIds([true]), 'not_text', 'not text or a number']
   ])('%s: %s', (field, hash, reason, rule) => {
@@ -345,7 +358,12 @@ describe('each dropped value: its field, position, a reason code and the rule in
 
   test("the position is the value's place in the list, empty values counted", () => {
     expect(identity.hashEmails(['', 'jane.doe@example.com', 'x']).dropped).toEqual([
-      { field: 'email_addresses', index: 2, reason: 'not_an_email', message: 'email_addresses[2]: not an email address' }
+      {
+        field: 'email_addresses',
+        index: 2,
+        reason: 'not_an_email',
+        message: 'email_addresses[2]: not an email address'
+      }
     ])
   })
 })

@@ -16,8 +16,16 @@ describe('email addresses are redacted wherever they are quoted', () => {
     ['between tabs and newlines', 'user\tjane.doe@example.com\nnext', 'user\t[redacted]\nnext'],
     ['with plus and subdomains', 'jane+promo@mail.example.co.uk', '[redacted]'],
     ['several in one message', 'jane@a.io and jane@b.io', '[redacted] and [redacted]'],
-    ['URL-encoded, as a query string echoes it', 'bad value ?email=jane.doe%40example.com&x=1', 'bad value ?email=[redacted]&x=1'],
-    ['URL-encoded in upper or lower case', 'to JANE%40EXAMPLE.COM and jane%40example.com', 'to [redacted] and [redacted]']
+    [
+      'URL-encoded, as a query string echoes it',
+      'bad value ?email=jane.doe%40example.com&x=1',
+      'bad value ?email=[redacted]&x=1'
+    ],
+    [
+      'URL-encoded in upper or lower case',
+      'to JANE%40EXAMPLE.COM and jane%40example.com',
+      'to [redacted] and [redacted]'
+    ]
   ])('%s', (_, message, redacted) => {
     expect(redactPersonalData(message)).toBe(redacted)
   })
