@@ -324,7 +324,11 @@ describe('phone numbers: where the country code is read from', () => {
     ['+1/415/555/0132', '+14155550132', SHA.us4155550132],
     ['+1 415 555 0132 ext 5', '+14155550132', SHA.us4155550132],
     // A vanity number: its letters are the keypad's digits (libphonenumber-js dropped it as not a number).
-    ['+1 800 FLOWERS', '+18003569377', 'b7092830a46827b527d318de83143f775c6e79c3705294510f12c964302ceffd']
+    ['+1 800 FLOWERS', '+18003569377', 'b7092830a46827b527d318de83143f775c6e79c3705294510f12c964302ceffd'],
+    // A repeated plus is ignored (libphonenumber-js dropped it).
+    ['++1 415 555 0132', '+14155550132', SHA.us4155550132],
+    // A length google's metadata lists as possible on the Isle of Man (libphonenumber-js's did not).
+    ['+44 1624 75678', '+44162475678', 'f85a4ee49076decd08e33726c2783bc52c657bbcafb75511d99470ff56e4f77d']
   ])('%j is read as google-libphonenumber reads it: %s', (written, _e164, hash) => {
     expect(hashPhones([written])).toEqual({ hashes: [hash], dropped: [] })
   })
