@@ -7,10 +7,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { runCheckAuth } from './check-auth'
 import { DEFAULT_STOP_WAIT_MS, type InterruptSource } from './control'
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, InputOutputError, UsageError, errorMessage, exitStatus } from './errors'
+import { InputOutputError, UsageError, errorMessage } from './errors'
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitStatus } from './exit-status'
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, MAX_BATCH_SIZE, MAX_CONCURRENCY, runSend } from './run-send'
 import { DEFAULT_RETRY_POLICY } from './retry'
-import { formatSummary } from './summary'
+import { formatSummary } from './summary-format'
 
 export interface CliIO {
   stdout: NodeJS.WritableStream
@@ -199,7 +200,10 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
       (value: string, previous: string[]) => [...previous, value],
       []
     )
-    .option('--fail-on-rejects', 'exit 1 when any event was rejected, failed after retries, was not valid input, or was not sent')
+    .option(
+      '--fail-on-rejects',
+      'exit 1 when any event was rejected, failed after retries, was not valid input, or was not sent'
+    )
     .option(
       '--batch-size <n>',
       `events per batch handed to the destination (1–${MAX_BATCH_SIZE})`,

@@ -19,7 +19,8 @@ import type { DeliveredSet } from './resume'
 import { RetryAfterGate, isRetryableStatus, settleWithRetries, type RetryPolicy, type Sleep } from './retry'
 import type { Router, RoutedEntry, RouteSubscription } from './route'
 import { textBytes, type Source } from './sources'
-import type { StopSummary, SummaryCollector } from './summary'
+import type { SummaryCollector } from './summary-collector'
+import type { StopSummary } from './summary-types'
 
 export interface PipelineContext {
   router: Router
@@ -251,7 +252,7 @@ async function processBatch(
     random: context.random,
     gate,
     stop: control.stopSignal,
-    onResend: (count) => (context.collector.retried += count)
+    onResend: (count) => context.collector.countResends(count)
   })
 
   const lines: Written[] = []

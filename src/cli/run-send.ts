@@ -24,7 +24,9 @@ import { readResume, type Resume } from './resume'
 import { DEFAULT_RETRY_POLICY, RetryAfterGate, parseRetryAfter, realSleep, type RetryPolicy, type Sleep } from './retry'
 import { Router, customSubscription, presetSubscriptions, type RouteSubscription } from './route'
 import { checkFileEncodings, resolveSources, type Source } from './sources'
-import { SummaryCollector, targetText, type CredentialsCheck, type RunSummary, type StopSummary } from './summary'
+import { SummaryCollector } from './summary-collector'
+import { targetText } from './summary-format'
+import type { CredentialsCheck, RunSummary, StopSummary } from './summary-types'
 import { openTarget, type Target } from './target'
 
 export const DEFAULT_BATCH_SIZE = 1000
@@ -100,7 +102,7 @@ export interface RunSendOptions {
   definition?: DestinationDefinition<Settings>
 }
 
-export type { RunSummary } from './summary'
+export type { RunSummary } from './summary-types'
 
 /** What is settled before anything is opened: every usage and input error is found here (exit 2). */
 interface Plan {
@@ -178,7 +180,7 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
         defaultPhoneCountry: planned.defaultPhoneCountry
       },
       {
-        onRequest: () => collector.httpRequests++,
+        onRequest: () => collector.countRequest(),
         onResponse: (status, retryAfter) => {
           collector.countStatus(status)
           const wait = status >= 400 ? parseRetryAfter(retryAfter, Date.now()) : undefined

@@ -16,7 +16,7 @@ import {
 } from '../sandbox/server'
 import { startDryRunStub } from './dry-run'
 import { UsageError } from './errors'
-import type { SandboxReport, TargetKind } from './summary'
+import type { SandboxReport, TargetKind } from './summary-types'
 
 export interface TargetOptions {
   accessToken?: string
