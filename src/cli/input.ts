@@ -12,6 +12,7 @@ import type { SegmentEvent } from '@segment/actions-core'
 import { Utf8Check, invalidByteText, wideEncoding } from './encoding'
 import { InputOutputError } from './errors'
 import { JsonArraySplitter, type ArrayPiece } from './json-array'
+import { describe, isObject } from './values'
 
 /** The largest line or array element read (characters); Segment's own limit is 32 KB per event. */
 export const DEFAULT_MAX_EVENT_CHARS = 1_000_000
@@ -298,14 +299,4 @@ export function generatedMessageId(text: string): string {
 function messageIdIn(text: string): string | null {
   const match = /"messageId"\s*:\s*"([^"\\]{1,200})"/.exec(text)
   return match ? match[1] : null
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return `a ${typeof value}`
 }

@@ -15,7 +15,7 @@ import { readEventChunks, type InputError, type InputEvent, type InputFormat, ty
 import type { Progress } from './progress'
 import type { DeliveryFacts, OutcomeFacts } from './quality'
 import { classifyStatus, type Outcome, type ReportLine, type ReportSink } from './report'
-import type { DeliveredSet } from './resume'
+import type { DeliveredSet } from './delivered-set'
 import { RetryAfterGate, isRetryableStatus, settleWithRetries, type RetryPolicy, type Sleep } from './retry'
 import type { Router, RoutedEntry, RouteSubscription } from './route'
 import { textBytes, type Source } from './sources'
