@@ -7,7 +7,7 @@ import definition from '../destinations/tiktok-offline-conversions'
 import { redactPersonalData, redactSecrets } from '../destinations/tiktok-offline-conversions/privacy'
 import { UsageError, errorMessage } from './errors'
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, settleWithRetries, type RetryPolicy, type Sleep } from './retry'
-import { Router } from './route'
+import { Router } from './router'
 import { openTarget } from './target'
 
 export interface CheckAuthOptions {
@@ -106,7 +106,7 @@ export async function runCheckAuth(options: CheckAuthOptions): Promise<CheckAuth
       eventSetID: target.eventSetId,
       ...(options.defaultPhoneCountry ? { defaultPhoneCountry: options.defaultPhoneCountry } : {})
     }
-    const router = new Router(definition, [], settings, {}, { baseUrl: target.url })
+    const router = new Router(definition, [], settings, { baseUrl: target.url })
     const verdict = await verifyCredentials(router, [target.accessToken])
     return verdict.ok ? { ok: true, target: target.url } : { ok: false, target: target.url, message: verdict.message }
   } finally {

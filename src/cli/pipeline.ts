@@ -17,7 +17,8 @@ import type { DeliveryFacts, OutcomeFacts } from './quality'
 import { classifyStatus, type Outcome, type ReportLine, type ReportSink } from './report'
 import type { DeliveredSet } from './delivered-set'
 import { RetryAfterGate, isRetryableStatus, settleWithRetries, type RetryPolicy, type Sleep } from './retry'
-import type { Router, RoutedEntry, RouteSubscription } from './route'
+import type { Router, RoutedEntry } from './router'
+import type { RouteSubscription } from './subscriptions'
 import { textBytes, type Source } from './sources'
 import type { SummaryCollector } from './summary-collector'
 import type { StopSummary } from './summary-types'
@@ -204,7 +205,7 @@ async function processBatch(
   /** One call to the destination; its retryable outcomes are "abandoned" if the run aborted requests meanwhile. */
   const run = async (events: SegmentEvent[], only: number): Promise<Settled[][]> => {
     const abortedBefore = control.aborted
-    const routing = await router.run(events, only, control.abortSignal)
+    const routing = await router.runBatch(events, only, control.abortSignal)
     if (abortedBefore || !control.aborted) return routing
     return routing.map((entries) =>
       entries.map((entry) => (isRetryableStatus(entry.status) ? { ...entry, abandoned: true } : entry))

@@ -22,7 +22,8 @@ import { NO_PROGRESS, startProgress, type Progress } from './progress'
 import { NO_REPORT, ReportWriter, type ReportSink } from './report'
 import { readResume, type Resume } from './resume'
 import { DEFAULT_RETRY_POLICY, RetryAfterGate, parseRetryAfter, realSleep, type RetryPolicy, type Sleep } from './retry'
-import { Router, customSubscription, presetSubscriptions, type RouteSubscription } from './route'
+import { Router } from './router'
+import { customSubscription, presetSubscriptions, type RouteSubscription } from './subscriptions'
 import { checkFileEncodings, resolveSources, type Source } from './sources'
 import { SummaryCollector } from './summary-collector'
 import { targetText } from './summary-format'
@@ -180,14 +181,15 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
         defaultPhoneCountry: planned.defaultPhoneCountry
       },
       {
+        baseUrl: opened.url,
+        timeoutMs: options.requestTimeoutMs,
         onRequest: () => collector.countRequest(),
         onResponse: (status, retryAfter) => {
           collector.countStatus(status)
           const wait = status >= 400 ? parseRetryAfter(retryAfter, Date.now()) : undefined
           if (wait !== undefined) gate.note(wait)
         }
-      },
-      { baseUrl: opened.url, timeoutMs: options.requestTimeoutMs }
+      }
     )
     const where = targetText(opened.kind, opened.url)
     const summarize = async (credentialsCheck: CredentialsCheck, facts?: ReadFacts): Promise<RunSummary> =>

@@ -58,7 +58,11 @@ describe('readEvents over bytes', () => {
   it('reads a file whose byte order mark is split between two chunks', async () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"type":"track","messageId":"m1"}\n')])
     const items: InputItem[] = []
-    for await (const item of readEvents([bytes.subarray(0, 2), bytes.subarray(2)])) items.push(item)
+    const chunks = async function* (): AsyncGenerator<Buffer> {
+      yield bytes.subarray(0, 2)
+      yield bytes.subarray(2)
+    }
+    for await (const item of readEvents(chunks())) items.push(item)
     expect(items.map((item) => [item.kind, item.messageId])).toEqual([['event', 'm1']])
   })
 })
