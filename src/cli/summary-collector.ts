@@ -9,6 +9,7 @@ import type { ResumeSource } from './resume'
 import type {
   CredentialsCheck,
   LiveCounts,
+  OutcomeCounts,
   ReasonCount,
   RouteCount,
   RunSummary,
@@ -50,7 +51,7 @@ export function reasonKey(message: string): string {
 }
 
 /** Report outcomes a route counts, and its counter for each. */
-const ROUTE_FIELDS: Partial<Record<Outcome, keyof Omit<RouteCount, 'preset' | 'action' | 'events'>>> = {
+const ROUTE_FIELDS: Partial<Record<Outcome, keyof OutcomeCounts>> = {
   delivered: 'delivered',
   skipped: 'skipped',
   rejected: 'rejected',

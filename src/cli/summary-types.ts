@@ -15,17 +15,24 @@ export type TargetKind = 'sandbox' | 'sandbox-url' | 'tiktok' | 'dry-run'
  */
 export type CredentialsCheck = 'accepted' | 'refused' | 'failed' | 'skipped' | 'none'
 
-export interface RouteCount {
+/** Outcomes of routed events (an event two subscriptions matched counts once for each). */
+export interface OutcomeCounts {
+  delivered: number
+  /** Delivered by an earlier run (--resume), not sent again. */
+  skipped: number
+  rejected: number
+  failed: number
+  /** Read, but never sent: the run stopped first. */
+  notSent: number
+  /** Sent, but their requests were abandoned: TikTok may have them. */
+  unknown: number
+}
+
+export interface RouteCount extends OutcomeCounts {
   preset: string
   action: string
   /** Events this subscription matched. */
   events: number
-  delivered: number
-  skipped: number
-  rejected: number
-  failed: number
-  notSent: number
-  unknown: number
 }
 
 export interface ReasonCount {
@@ -54,7 +61,8 @@ export interface StopSummary extends Stop {
   filesNotRead: number
 }
 
-export interface RunSummary {
+/** The run's outcomes (OutcomeCounts) are per routed event and subscription. */
+export interface RunSummary extends OutcomeCounts {
   target: TargetKind
   /** Where requests went (for "tiktok", TikTok's host). */
   targetUrl: string
@@ -77,16 +85,6 @@ export interface RunSummary {
   routedEvents: number
   /** Per subscription (preset and action), most events first. */
   routes: RouteCount[]
-  /** Outcomes per routed event and subscription (an event two subscriptions matched counts twice). */
-  delivered: number
-  /** Delivered by an earlier run (--resume), not sent again. */
-  skipped: number
-  rejected: number
-  failed: number
-  /** Read, but never sent: the run stopped first. */
-  notSent: number
-  /** Sent, but their requests were abandoned: TikTok may have them. */
-  unknown: number
   /** Reasons, most common first (request IDs left out so that alike errors group). */
   reasons: {
     inputErrors: ReasonCount[]
