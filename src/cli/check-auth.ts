@@ -5,20 +5,13 @@
  */
 import definition from '../destinations/tiktok-offline-conversions'
 import { redactPersonalData, redactSecrets } from '../destinations/tiktok-offline-conversions/privacy'
-import { UsageError, errorMessage } from './errors'
+import { errorMessage } from './errors'
+import { validateCheckAuthOptions, type CheckAuthOptions } from './options'
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, settleWithRetries, type RetryPolicy, type Sleep } from './retry'
 import { Router } from './router'
 import { openTarget } from './target'
 
-export interface CheckAuthOptions {
-  accessToken?: string
-  eventSetId?: string
-  defaultPhoneCountry?: string
-  /** Check against a sandbox running there instead of TikTok. */
-  sandboxUrl?: string
-  /** Check against another host that speaks TikTok's API. */
-  apiUrl?: string
-}
+export type { CheckAuthOptions } from './options'
 
 export type CheckAuthResult = { ok: true; target: string } | { ok: false; target: string; message: string }
 
@@ -89,11 +82,7 @@ function statusOf(error: unknown): number | undefined {
 }
 
 export async function runCheckAuth(options: CheckAuthOptions): Promise<CheckAuthResult> {
-  if (options.sandboxUrl === undefined && (!options.accessToken || !options.eventSetId)) {
-    throw new UsageError(
-      'check-auth needs --access-token and --event-set-id (or TIKTOK_ACCESS_TOKEN and TIKTOK_EVENT_SET_ID)'
-    )
-  }
+  validateCheckAuthOptions(options)
   const target = await openTarget({
     accessToken: options.accessToken,
     eventSetId: options.eventSetId,

@@ -4,7 +4,7 @@
  * built-in sandbox started on a random loopback port (no credentials), or the
  * dry-run stub (--dry-run). The destination always builds TikTok's URLs; the
  * target's `url` is where the runner's request client sends them instead
- * (see ./redirect), so nothing global changes and nothing needs restoring.
+ * (see ./target-adapter), so nothing global changes and nothing needs restoring.
  */
 import { TIKTOK_API_BASE_URL } from '../destinations/tiktok-offline-conversions/tiktok/constants'
 import {
