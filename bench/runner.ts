@@ -6,7 +6,7 @@ import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { createGzip } from 'node:zlib'
 import { runSend } from '../src/cli/run-send'
-import type { RunSummary } from '../src/cli/summary'
+import type { RunSummary } from '../src/cli/summary-types'
 import { DEFAULT_ACCESS_TOKEN, DEFAULT_EVENT_SET_ID } from '../src/sandbox/server'
 import { offlineConversion } from './events'
 

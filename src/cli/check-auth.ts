@@ -5,20 +5,13 @@
  */
 import definition from '../destinations/tiktok-offline-conversions'
 import { redactPersonalData, redactSecrets } from '../destinations/tiktok-offline-conversions/privacy'
-import { UsageError, errorMessage } from './errors'
-import { backoffDelayMs, isRetryableStatus, realSleep, type RetryPolicy, type Sleep } from './retry'
-import { Router } from './route'
+import { errorMessage } from './errors'
+import { validateCheckAuthOptions, type CheckAuthOptions } from './options'
+import { DEFAULT_RETRY_POLICY, isRetryableStatus, settleWithRetries, type RetryPolicy, type Sleep } from './retry'
+import { Router } from './router'
 import { openTarget } from './target'
 
-export interface CheckAuthOptions {
-  accessToken?: string
-  eventSetId?: string
-  defaultPhoneCountry?: string
-  /** Check against a sandbox running there instead of TikTok. */
-  sandboxUrl?: string
-  /** Check against another host that speaks TikTok's API. */
-  apiUrl?: string
-}
+export type { CheckAuthOptions } from './options'
 
 export type CheckAuthResult = { ok: true; target: string } | { ok: false; target: string; message: string }
 
@@ -28,6 +21,9 @@ export type CheckAuthResult = { ok: true; target: string } | { ok: false; target
  */
 export type CredentialsVerdict = { ok: true } | { ok: false; verdict: 'refused' | 'failed'; message: string }
 
+/** `check-auth` asks once: its answer is what a person wants to see. */
+const NO_RETRIES: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxRetries: 0 }
+
 export interface VerifyRetries {
   policy: RetryPolicy
   sleep?: Sleep
@@ -36,26 +32,47 @@ export interface VerifyRetries {
   stop?: AbortSignal
 }
 
+/** One run of the check: accepted, or the error's status (0 when it carried none: no answer) and message. */
+interface CheckAttempt {
+  accepted: boolean
+  status: number
+  message: string
+}
+
 /** Runs the check through `router` (so its request goes where the run's requests go, and is counted). */
 export async function verifyCredentials(
   router: Router,
   secrets: readonly string[],
   retries?: VerifyRetries
 ): Promise<CredentialsVerdict> {
-  for (let retry = 1; ; retry++) {
+  const attempt = async (): Promise<CheckAttempt> => {
     try {
       await router.testAuthentication()
-      return { ok: true }
+      return { accepted: true, status: 200, message: '' }
     } catch (error) {
-      const status = statusOf(error)
-      const message = redactSecrets(redactPersonalData(errorMessage(error)), secrets)
-      if (status !== undefined && !isRetryableStatus(status)) return { ok: false, verdict: 'refused', message }
-      if (!retries || retry > retries.policy.maxRetries || retries.stop?.aborted) {
-        return { ok: false, verdict: 'failed', message }
+      return {
+        accepted: false,
+        status: statusOf(error) ?? 0,
+        message: redactSecrets(redactPersonalData(errorMessage(error)), secrets)
       }
-      await (retries.sleep ?? realSleep)(backoffDelayMs(retry, retries.policy, retries.random), retries.stop)
     }
   }
+  const [last] = await settleWithRetries(
+    [{ item: 0, outcome: await attempt() }],
+    (items) => Promise.all(items.map(attempt)),
+    {
+      policy: retries?.policy ?? NO_RETRIES,
+      sleep: retries?.sleep,
+      random: retries?.random,
+      stop: retries?.stop,
+      // An error without a status is no answer at all: worth another try.
+      retryable: (outcome) => !outcome.accepted && (outcome.status === 0 || isRetryableStatus(outcome.status))
+    }
+  )
+  const { accepted, status, message } = last.outcome
+  if (accepted) return { ok: true }
+  if (status !== 0 && !isRetryableStatus(status)) return { ok: false, verdict: 'refused', message }
+  return { ok: false, verdict: 'failed', message }
 }
 
 /** The HTTP-like status actions-core's errors carry (InvalidAuthenticationError: 401; IntegrationError: its own). */
@@ -65,11 +82,7 @@ function statusOf(error: unknown): number | undefined {
 }
 
 export async function runCheckAuth(options: CheckAuthOptions): Promise<CheckAuthResult> {
-  if (options.sandboxUrl === undefined && (!options.accessToken || !options.eventSetId)) {
-    throw new UsageError(
-      'check-auth needs --access-token and --event-set-id (or TIKTOK_ACCESS_TOKEN and TIKTOK_EVENT_SET_ID)'
-    )
-  }
+  validateCheckAuthOptions(options)
   const target = await openTarget({
     accessToken: options.accessToken,
     eventSetId: options.eventSetId,
@@ -82,7 +95,7 @@ export async function runCheckAuth(options: CheckAuthOptions): Promise<CheckAuth
       eventSetID: target.eventSetId,
       ...(options.defaultPhoneCountry ? { defaultPhoneCountry: options.defaultPhoneCountry } : {})
     }
-    const router = new Router(definition, [], settings, {}, { baseUrl: target.url })
+    const router = new Router(definition, [], settings, { baseUrl: target.url })
     const verdict = await verifyCredentials(router, [target.accessToken])
     return verdict.ok ? { ok: true, target: target.url } : { ok: false, target: target.url, message: verdict.message }
   } finally {

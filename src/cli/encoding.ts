@@ -2,10 +2,11 @@
  * Input must be UTF-8 (Segment's exports and archives are). A file in another
  * encoding would otherwise be read as garbage: UTF-16 as lines of "not valid
  * JSON", Latin-1 as events whose names and emails are silently mangled (and
- * hashed that way). This module names the encoding when it can tell, and
- * checks a stream of bytes as it goes, chunk by chunk, in bounded memory.
+ * hashed that way). Node's TextDecoder decodes the stream (fatal: a bad or cut
+ * sequence throws; a leading byte order mark is dropped); this module adds
+ * what it does not say: which byte was bad, and where, and whether a text is
+ * UTF-16 or UTF-32.
  */
-import { isUtf8 } from 'node:buffer'
 
 /** Bytes looked at before anything is read: encodings other than UTF-8 show at once. */
 export const SNIFF_BYTES = 64 * 1024
@@ -26,9 +27,10 @@ const BOMS: ReadonlyArray<[number[], string]> = [
 export function notUtf8(head: Buffer, complete: boolean): string | undefined {
   const wide = wideEncoding(head)
   if (wide) return wide
-  const end = complete ? head.length : completeEnd(head, 0)
-  const bad = firstInvalidByte(head.subarray(0, end))
-  return bad === undefined ? undefined : invalidByteText(head, bad)
+  const decoder = new Utf8Decoder()
+  const bad = decoder.push(head)
+  if (bad >= 0) return invalidByteText(head, bad)
+  return complete && decoder.cutShort ? invalidByteText(head, head.length - decoder.heldBytes) : undefined
 }
 
 /** Why a text that starts with `head` is UTF-16 or UTF-32, naming which; undefined when it is neither. */
@@ -50,72 +52,81 @@ export function invalidByteText(bytes: Buffer, offset: number, base = 0): string
   return `byte 0x${hex} at byte ${(base + offset).toLocaleString('en-US')} is not UTF-8 (is the file Latin-1 or Windows-1252? convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8)`
 }
 
+const EMPTY = Buffer.alloc(0)
+const UTF8_BOM = [0xef, 0xbb, 0xbf]
+
 /**
- * Checks UTF-8 chunk by chunk: a character split between two chunks is
- * carried over, not mistaken for an error. `push` answers the offset (in the
- * chunk) of the first byte that is not UTF-8, or -1.
+ * Decodes UTF-8 chunk by chunk with Node's TextDecoder: a character split
+ * between two chunks is carried over, not mistaken for an error, and a byte
+ * order mark is dropped even when it is split. `push` puts the text a chunk
+ * completes in `text` and answers -1, or the offset (in the chunk) of the first
+ * byte that is not UTF-8, with `text` then holding what came before it.
  */
-export class Utf8Check {
-  private carry: Buffer = Buffer.alloc(0)
+export class Utf8Decoder {
+  /** The text the last `push` completed. */
+  text = ''
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true })
+  /** Bytes pushed, and bytes handed out as text (a dropped byte order mark counted in `bom`). */
+  private pushed = 0
+  private decoded = 0
+  private readonly start: number[] = []
+  /** The start of a character that the next chunk completes (the decoder holds it too). */
+  private held: Buffer = EMPTY
 
   push(chunk: Buffer): number {
-    let start = 0
-    if (this.carry.length > 0) {
-      const need = sequenceLength(this.carry[0]) - this.carry.length
-      const taken = chunk.subarray(0, need)
-      // Only continuation bytes (10xxxxxx) may finish the carried character.
-      const notContinuation = taken.findIndex((byte) => (byte & 0xc0) !== 0x80)
-      if (notContinuation >= 0) return notContinuation
-      const joined = Buffer.concat([this.carry, taken])
-      if (taken.length < need) {
-        this.carry = joined
-        return -1
-      }
-      this.carry = Buffer.alloc(0)
-      if (!isUtf8(joined)) return 0
-      start = need
+    try {
+      this.text = this.decoder.decode(chunk, { stream: true })
+    } catch {
+      return this.badByte(chunk)
     }
-    const end = completeEnd(chunk, start)
-    if (!isUtf8(chunk.subarray(start, end))) return start + (firstInvalidByte(chunk.subarray(start, end)) ?? 0)
-    this.carry = Buffer.from(chunk.subarray(end))
+    for (let i = 0; this.start.length < UTF8_BOM.length && i < chunk.length; i++) this.start.push(chunk[i])
+    this.pushed += chunk.length
+    this.decoded += Buffer.byteLength(this.text)
+    const held = this.pushed - this.decoded - (this.bom ? UTF8_BOM.length : 0)
+    if (held === 0) this.held = EMPTY
+    else if (held <= chunk.length) this.held = Buffer.from(chunk.subarray(chunk.length - held))
+    else this.held = Buffer.concat([this.held.subarray(this.held.length - (held - chunk.length)), chunk])
     return -1
   }
 
   /** The text ended: a character cut short at its very end is an error. */
   get cutShort(): boolean {
-    return this.carry.length > 0
+    return this.held.length > 0
+  }
+
+  /** Bytes of a character not complete yet. */
+  get heldBytes(): number {
+    return this.held.length
+  }
+
+  private get bom(): boolean {
+    return this.start.length === UTF8_BOM.length && UTF8_BOM.every((byte, i) => this.start[i] === byte)
+  }
+
+  /**
+   * Only when the decoder threw: finds the first bad byte by decoding again
+   * without `fatal` (each bad sequence becomes U+FFFD), and keeps the text
+   * before it. A bad sequence begun in an earlier chunk is named by this
+   * chunk's first byte.
+   */
+  private badByte(chunk: Buffer): number {
+    const bytes = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk
+    const at = firstReplaced(bytes)
+    const atStart = this.pushed - this.held.length === 0
+    this.text =
+      at > this.held.length ? new TextDecoder('utf-8', { ignoreBOM: !atStart }).decode(bytes.subarray(0, at)) : ''
+    return Math.max(0, at - this.held.length)
   }
 }
 
-/** Bytes of the UTF-8 sequence that `lead` starts (1 for anything that cannot lead one). */
-function sequenceLength(lead: number): number {
-  if (lead >= 0xc2 && lead <= 0xdf) return 2
-  if (lead >= 0xe0 && lead <= 0xef) return 3
-  if (lead >= 0xf0 && lead <= 0xf4) return 4
-  return 1
-}
-
-/** Where `bytes` ends if a sequence started in its last three bytes is not complete yet. */
-function completeEnd(bytes: Buffer, start: number): number {
-  for (let back = 1; back <= 3 && bytes.length - back >= start; back++) {
-    const byte = bytes[bytes.length - back]
-    if ((byte & 0xc0) === 0x80) continue // a continuation byte: look further back for its lead
-    return sequenceLength(byte) > back ? bytes.length - back : bytes.length
+/** The byte offset of the first sequence that is not UTF-8 (a U+FFFD written as such is text, not an error). */
+function firstReplaced(bytes: Buffer): number {
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)
+  for (let at = text.indexOf('\uFFFD'); at >= 0; at = text.indexOf('\uFFFD', at + 1)) {
+    const offset = Buffer.byteLength(text.slice(0, at))
+    if (bytes[offset] !== 0xef || bytes[offset + 1] !== 0xbf || bytes[offset + 2] !== 0xbd) return offset
   }
   return bytes.length
-}
-
-/** The offset of the first byte that is not part of valid UTF-8, or undefined. */
-function firstInvalidByte(bytes: Buffer): number | undefined {
-  if (isUtf8(bytes)) return undefined
-  // Only on the error path, for the message: walk the sequences.
-  for (let offset = 0; offset < bytes.length; offset++) {
-    if (bytes[offset] < 0x80) continue
-    const length = sequenceLength(bytes[offset])
-    if (length === 1 || !isUtf8(bytes.subarray(offset, offset + length))) return offset
-    offset += length - 1
-  }
-  return undefined
 }
 
 /** UTF-16 or UTF-32 without a byte order mark: JSON is mostly ASCII, so every other (or three in four) byte is NUL. */

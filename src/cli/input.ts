@@ -7,11 +7,12 @@
  * naming the line, after the lines before it.
  */
 import { createHash } from 'node:crypto'
-import { StringDecoder } from 'node:string_decoder'
 import type { SegmentEvent } from '@segment/actions-core'
-import { Utf8Check, invalidByteText, wideEncoding } from './encoding'
+import { BoundedText } from './bounded-text'
+import { Utf8Decoder, invalidByteText, wideEncoding } from './encoding'
 import { InputOutputError } from './errors'
 import { JsonArraySplitter, type ArrayPiece } from './json-array'
+import { describe, isObject } from './values'
 
 /** The largest line or array element read (characters); Segment's own limit is 32 KB per event. */
 export const DEFAULT_MAX_EVENT_CHARS = 1_000_000
@@ -73,17 +74,16 @@ export async function* readEventChunks(
 ): AsyncGenerator<InputItem[]> {
   const maxChars = options.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS
   const file = options.file ?? 'stdin'
-  const decoder = new StringDecoder('utf8')
-  const utf8 = new Utf8Check()
+  const utf8 = new Utf8Decoder()
   let splitter: Splitter | undefined
   let pending = ''
-  let first = true
+  let fed = false
   let bytesRead = 0
 
   const feed = (text: string): InputItem[] => {
+    fed = true
     if (splitter) return splitter.push(text)
-    pending += first ? text.replace(/^\uFEFF/, '') : text
-    first = false
+    pending += text
     const start = pending.search(/\S/)
     if (start < 0) {
       // Only newlines matter before the first event: they count for line numbers.
@@ -102,7 +102,8 @@ export async function* readEventChunks(
   for await (const chunk of source) {
     options.onBytes?.(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length)
     if (typeof chunk === 'string') {
-      yield* some(feed(chunk))
+      // Text already (a library caller's stdin): only a byte order mark at its very start goes.
+      yield* some(feed(fed ? chunk : chunk.replace(/^\uFEFF/, '')))
       continue
     }
     if (bytesRead === 0) {
@@ -110,18 +111,16 @@ export async function* readEventChunks(
       if (wide) throw new InputOutputError(`${file}: ${wide}`)
     }
     const bad = utf8.push(chunk)
+    // Before a bad byte, the lines before it: good events; the error names the line it is on.
+    yield* some(feed(utf8.text))
     if (bad >= 0) {
-      // The lines before the bad byte are good events; the error names the line it is on.
-      yield* some(feed(decoder.write(chunk.subarray(0, bad))))
       throw new InputOutputError(`${file}: ${where()} is not UTF-8 text: ${invalidByteText(chunk, bad, bytesRead)}`)
     }
     bytesRead += chunk.length
-    yield* some(feed(decoder.write(chunk)))
   }
   if (utf8.cutShort) {
     throw new InputOutputError(`${file}: ${where()} is not UTF-8 text: the file ends in the middle of a character`)
   }
-  yield* some(feed(decoder.end()))
   if (splitter) yield* some(splitter.end())
 }
 
@@ -140,14 +139,14 @@ interface Splitter {
 /** NDJSON: one event per line; blank lines are skipped (but counted for line numbers). */
 class NdjsonSource implements Splitter {
   private line = 1
-  private parts: string[] = []
-  private length = 0
-  private oversized = false
+  private readonly current: BoundedText
 
   constructor(
     private readonly file: string,
     private readonly maxChars: number
-  ) {}
+  ) {
+    this.current = new BoundedText(maxChars)
+  }
 
   position(): string {
     return `line ${this.line}`
@@ -157,12 +156,12 @@ class NdjsonSource implements Splitter {
     const items: InputItem[] = []
     let start = 0
     for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
-      this.keep(text.slice(start, newline))
+      this.current.add(text, start, newline)
       const item = this.finishLine()
       if (item) items.push(item)
       start = newline + 1
     }
-    this.keep(text.slice(start))
+    this.current.add(text, start)
     return items
   }
 
@@ -171,25 +170,10 @@ class NdjsonSource implements Splitter {
     return item ? [item] : []
   }
 
-  private keep(text: string): void {
-    if (this.oversized || text === '') return
-    this.length += text.length
-    if (this.length > this.maxChars) {
-      this.oversized = true
-      this.parts = []
-      return
-    }
-    this.parts.push(text)
-  }
-
   private finishLine(): InputItem | undefined {
     const index = this.line++
-    const text = this.parts.join('')
-    const oversized = this.oversized
-    this.parts = []
-    this.length = 0
-    this.oversized = false
-    if (oversized) return invalid(this.file, index, `event larger than ${this.maxChars} characters`)
+    const text = this.current.take()
+    if (text === undefined) return invalid(this.file, index, `event larger than ${this.maxChars} characters`)
     if (text.trim() === '') return undefined
     return toInputItem(text, index, this.file)
   }
@@ -298,14 +282,4 @@ export function generatedMessageId(text: string): string {
 function messageIdIn(text: string): string | null {
   const match = /"messageId"\s*:\s*"([^"\\]{1,200})"/.exec(text)
   return match ? match[1] : null
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return `a ${typeof value}`
 }

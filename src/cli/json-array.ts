@@ -3,7 +3,10 @@
  * so a file of millions of events is read in bounded memory. It only tracks
  * strings, escapes and nesting depth; each element's text is parsed later with
  * JSON.parse, which reports anything malformed in it.
+ *
+ * Why not a library: streaming JSON parsers build every value token by token in JavaScript; JSON.parse per element is faster.
  */
+import { BoundedText } from './bounded-text'
 
 export type ArrayPiece =
   /** The text of one element (not trimmed of inner whitespace, but not empty). */
@@ -18,17 +21,17 @@ export class JsonArraySplitter {
   private depth = 0
   private inString = false
   private escaped = false
-  /** Parts of the current element, joined when it ends. */
-  private parts: string[] = []
-  private length = 0
-  private oversized = false
+  /** The text of the current element. */
+  private readonly current: BoundedText
   /** Whether the current element has a non-whitespace character. */
   private hasContent = false
   /** Whether a comma was seen since the array opened (so a trailing empty element is an error). */
   private afterComma = false
   private trailingReported = false
 
-  constructor(private readonly maxElementChars = Number.POSITIVE_INFINITY) {}
+  constructor(private readonly maxElementChars = Number.POSITIVE_INFINITY) {
+    this.current = new BoundedText(maxElementChars)
+  }
 
   /** Feeds the next piece of text; returns the elements (and errors) it completed. */
   push(text: string): ArrayPiece[] {
@@ -64,7 +67,7 @@ export class JsonArraySplitter {
         this.hasContent = true
       } else if (char === CLOSE_BRACE || char === CLOSE_BRACKET) {
         if (this.depth === 0 && char === CLOSE_BRACKET) {
-          this.keep(text, segmentStart, i)
+          this.current.add(text, segmentStart, i)
           const last = this.finishElement(this.afterComma)
           if (last) pieces.push(last)
           this.state = 'after'
@@ -73,7 +76,7 @@ export class JsonArraySplitter {
         this.depth = Math.max(0, this.depth - 1)
         this.hasContent = true
       } else if (char === COMMA && this.depth === 0) {
-        this.keep(text, segmentStart, i)
+        this.current.add(text, segmentStart, i)
         const piece = this.finishElement(true)
         if (piece) pieces.push(piece)
         this.afterComma = true
@@ -82,7 +85,7 @@ export class JsonArraySplitter {
         this.hasContent = true
       }
     }
-    if (this.state === 'inside') this.keep(text, segmentStart, text.length)
+    if (this.state === 'inside') this.current.add(text, segmentStart)
     return pieces
   }
 
@@ -97,29 +100,15 @@ export class JsonArraySplitter {
     return { pieces: piece ? [piece] : [], unclosed: true }
   }
 
-  private keep(text: string, start: number, end: number): void {
-    if (end <= start || this.oversized) return
-    this.length += end - start
-    if (this.length > this.maxElementChars) {
-      this.oversized = true
-      this.parts = []
-      return
-    }
-    this.parts.push(text.slice(start, end))
-  }
-
   /** Ends the current element. An empty one is an error only when a comma says it should exist. */
   private finishElement(required: boolean): ArrayPiece | undefined {
-    const text = this.parts.join('')
-    const { oversized, hasContent } = this
-    this.parts = []
-    this.length = 0
-    this.oversized = false
+    const text = this.current.take()
+    const { hasContent } = this
     this.hasContent = false
     this.depth = 0
     this.inString = false
     this.escaped = false
-    if (oversized) return { kind: 'error', message: `event larger than ${this.maxElementChars} characters` }
+    if (text === undefined) return { kind: 'error', message: `event larger than ${this.maxElementChars} characters` }
     if (!hasContent) return required ? { kind: 'error', message: 'empty element in the JSON array' } : undefined
     return { kind: 'element', text }
   }

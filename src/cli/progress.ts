@@ -7,7 +7,7 @@
  * size is unknown: counts only.
  */
 import { SingleBar } from 'cli-progress'
-import type { LiveCounts } from './summary'
+import type { LiveCounts } from './summary-types'
 
 export interface Progress {
   /** Bytes read of the input. */

@@ -16,6 +16,7 @@ import {
   type RefusalReason
 } from '../destinations/tiktok-offline-conversions/reasons'
 import { toCountryCode } from '../destinations/tiktok-offline-conversions/identity'
+import { isObject } from './values'
 
 /** What the runner keeps of one delivered event. */
 export interface DeliveryFacts {
@@ -259,10 +260,6 @@ export function localeCountry(locale: unknown): string | undefined {
   if (typeof locale !== 'string') return undefined
   const match = /^[a-z]{2,3}[-_]([a-z]{2})\b/i.exec(locale.trim())
   return match ? toCountryCode(match[1]) : undefined
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function nonEmptyList(value: unknown): boolean {

@@ -1,8 +1,12 @@
 /**
- * Retries of retryable outcomes (408, 429, 5xx): exponential back-off with full
+ * The retry engine of the run and of the credentials check: retryable outcomes
+ * (408, 429, 5xx) are sent again after an exponential back-off with full
  * jitter, bounded, and never earlier than a Retry-After the target asked for.
  * Re-sending is safe: events keep their messageId, TikTok de-duplicates by event_id.
+ *
+ * Why not a library: retry packages re-run a whole call; this re-sends only the items of a batch still retryable.
  */
+import { setTimeout as wait } from 'node:timers/promises'
 
 export interface RetryPolicy {
   /** Re-sends after the first attempt (0 = never retry). */
@@ -24,16 +28,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /** Waits `ms`; resolves early when `signal` fires (a stopping run does not sit out a 30-second back-off). */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
 
+/** Node's abortable timer; the abort ends the wait, it is not an error. */
 export const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve()
-    const done = (): void => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal?.addEventListener('abort', done, { once: true })
+  wait(ms, undefined, { signal }).catch((error: unknown) => {
+    if (!signal?.aborted) throw error
   })
 
 /** Statuses worth sending again: timeouts, rate limits and server-side failures. */
@@ -79,7 +77,7 @@ export class RetryAfterGate {
   }
 }
 
-export interface RetryOptions {
+export interface RetryOptions<O extends { status: number } = { status: number }> {
   policy: RetryPolicy
   sleep?: Sleep
   random?: () => number
@@ -88,9 +86,12 @@ export interface RetryOptions {
   onResend?: (count: number) => void
   /** When it fires, nothing more is re-sent: what is pending keeps its last outcome. */
   stop?: AbortSignal
+  /** Whether an outcome is worth sending again (default: its status is retryable). */
+  retryable?: (outcome: O) => boolean
 }
 
-export interface Settled<T, O> {
+/** An item's last outcome, and how many times it was sent. */
+export interface RetriedOutcome<T, O> {
   item: T
   outcome: O
   /** How many times it was sent (1 = no retry). */
@@ -107,11 +108,12 @@ export interface Settled<T, O> {
 export async function settleWithRetries<T, O extends { status: number }>(
   first: ReadonlyArray<{ item: T; outcome: O }>,
   resend: (items: T[]) => Promise<O[]>,
-  options: RetryOptions
-): Promise<Settled<T, O>[]> {
+  options: RetryOptions<O>
+): Promise<RetriedOutcome<T, O>[]> {
   const sleep = options.sleep ?? realSleep
-  const settled: Settled<T, O>[] = first.map(({ item, outcome }) => ({ item, outcome, attempts: 1 }))
-  let pending = settled.filter((entry) => isRetryableStatus(entry.outcome.status))
+  const retryable = options.retryable ?? ((outcome: O) => isRetryableStatus(outcome.status))
+  const settled: RetriedOutcome<T, O>[] = first.map(({ item, outcome }) => ({ item, outcome, attempts: 1 }))
+  let pending = settled.filter((entry) => retryable(entry.outcome))
 
   for (let retry = 1; retry <= options.policy.maxRetries && pending.length > 0; retry++) {
     const backoff = backoffDelayMs(retry, options.policy, options.random)
@@ -123,7 +125,7 @@ export async function settleWithRetries<T, O extends { status: number }>(
       entry.outcome = outcomes[position]
       entry.attempts++
     })
-    pending = pending.filter((entry) => isRetryableStatus(entry.outcome.status))
+    pending = pending.filter((entry) => retryable(entry.outcome))
   }
   return settled
 }

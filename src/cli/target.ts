@@ -4,7 +4,7 @@
  * built-in sandbox started on a random loopback port (no credentials), or the
  * dry-run stub (--dry-run). The destination always builds TikTok's URLs; the
  * target's `url` is where the runner's request client sends them instead
- * (see ./redirect), so nothing global changes and nothing needs restoring.
+ * (see ./target-adapter), so nothing global changes and nothing needs restoring.
  */
 import { TIKTOK_API_BASE_URL } from '../destinations/tiktok-offline-conversions/tiktok/constants'
 import {
@@ -16,7 +16,7 @@ import {
 } from '../sandbox/server'
 import { startDryRunStub } from './dry-run'
 import { UsageError } from './errors'
-import type { SandboxReport, TargetKind } from './summary'
+import type { SandboxReport, TargetKind } from './summary-types'
 
 export interface TargetOptions {
   accessToken?: string

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import nock from 'nock'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server'
-import { EXIT_FAILURE, exitStatus } from '../errors'
+import { EXIT_FAILURE, exitStatus } from '../exit-status'
 import type { ReportLine } from '../report'
 import { runSend, type RunSendOptions } from '../run-send'
 

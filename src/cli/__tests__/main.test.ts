@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
 import { runCli, type CliIO } from '../main'
-import type { RunSummary } from '../summary'
+import type { RunSummary } from '../summary-types'
 import { freshSample } from './helpers'
 
 let SAMPLE: string

@@ -10,7 +10,8 @@ import { startSandbox, type Sandbox } from '../../sandbox/server'
 import { QualityCollector, deliveryFacts, hints, localeCountry, refusalFacts, type DeliveryFacts } from '../quality'
 import type { ReportLine } from '../report'
 import { runSend } from '../run-send'
-import { SummaryCollector, formatSummary } from '../summary'
+import { SummaryCollector } from '../summary-collector'
+import { formatSummary } from '../summary-format'
 import { ndjson, purchase, readReport } from './helpers'
 
 const HASH = 'b'.repeat(64)

@@ -9,7 +9,7 @@ import definition from '../../destinations/tiktok-offline-conversions'
 import type { Settings } from '../../destinations/tiktok-offline-conversions/generated-types'
 import { TIKTOK_API_BASE_URL } from '../../destinations/tiktok-offline-conversions/tiktok/constants'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
-import { redirectDefinition, redirectRequest, redirectUrl } from '../redirect'
+import { pointAtTarget, redirectRequest, redirectUrl } from '../target-adapter'
 import { anHourAgo } from './helpers'
 
 const TRACK = '/open_api/v1.3/event/track/'
@@ -53,7 +53,7 @@ describe('redirectRequest', () => {
   })
 })
 
-describe('redirectDefinition', () => {
+describe('pointAtTarget', () => {
   let sandbox: Sandbox
   beforeAll(async () => {
     sandbox = await startSandbox()
@@ -78,7 +78,7 @@ describe('redirectDefinition', () => {
     const tiktok = nock(TIKTOK_API_BASE_URL).post(TRACK).reply(200, { code: 0 })
     const environment = { ...process.env }
 
-    const redirected = createTestIntegration(redirectDefinition(definition, { baseUrl: sandbox.url }))
+    const redirected = createTestIntegration(pointAtTarget(definition, { baseUrl: sandbox.url }))
     await redirected.testAuthentication(settings)
     await redirected.testAction('trackNonPaymentOfflineConversion', { settings, mapping, useDefaultMappings: false })
 
@@ -92,7 +92,7 @@ describe('redirectDefinition', () => {
   it('leaves the definition it was given as it was: its requests still go to TikTok', async () => {
     nock.disableNetConnect()
     const tiktok = nock(TIKTOK_API_BASE_URL).post(TRACK).reply(200, { code: 0, message: 'OK', request_id: 'r' })
-    redirectDefinition(definition, { baseUrl: sandbox.url })
+    pointAtTarget(definition, { baseUrl: sandbox.url })
     await createTestIntegration(definition).testAction('trackNonPaymentOfflineConversion', {
       settings,
       mapping: { ...mapping, event_id: 'to-tiktok' },

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { InputOutputError } from '../errors'
 import { ReportWriter, classifyStatus, type ReportLine } from '../report'
-import { SummaryCollector, formatSummary, reasonKey } from '../summary'
+import { SummaryCollector, reasonKey } from '../summary-collector'
+import { formatSummary } from '../summary-format'
 
 let dir: string
 beforeAll(() => {
@@ -142,8 +143,8 @@ describe('SummaryCollector', () => {
       { status: 400, outcome: 'input-error', error: 'input: not valid JSON', action: null, preset: null, attempts: 0 },
       false
     )
-    collector.retried = 15
-    collector.httpRequests = 9
+    collector.countResends(15)
+    for (let request = 0; request < 9; request++) collector.countRequest()
     collector.countStatus(200)
     collector.countStatus(503)
     collector.countStatus(503)

@@ -4,6 +4,7 @@ import {
   backoffDelayMs,
   isRetryableStatus,
   parseRetryAfter,
+  realSleep,
   settleWithRetries,
   type RetryPolicy
 } from '../retry'
@@ -154,5 +155,33 @@ describe('settleWithRetries', () => {
     )
     expect(settled[0].attempts).toBe(4)
     expect(Date.now() - started).toBeGreaterThanOrEqual(25)
+  })
+})
+
+describe('realSleep (Node timers/promises)', () => {
+  it('waits, and ends at once, without an error, when the signal fires', async () => {
+    const started = Date.now()
+    await realSleep(20)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15)
+    const stop = new AbortController()
+    const waiting = realSleep(60_000, stop.signal)
+    stop.abort()
+    await expect(waiting).resolves.toBeUndefined()
+    await expect(realSleep(60_000, stop.signal)).resolves.toBeUndefined()
+  })
+})
+
+describe('settleWithRetries with its own idea of retryable (the credentials check)', () => {
+  it('re-sends what `retryable` says, and keeps the last outcome', async () => {
+    const answers = [
+      { status: 0, answered: false },
+      { status: 401, answered: true }
+    ]
+    const settled = await settleWithRetries(
+      [{ item: 'check', outcome: { status: 0, answered: false } }],
+      async (items) => items.map(() => answers.shift() ?? { status: 500, answered: true }),
+      { policy, sleep: async () => undefined, retryable: (outcome) => !outcome.answered }
+    )
+    expect(settled).toEqual([{ item: 'check', outcome: { status: 401, answered: true }, attempts: 3 }])
   })
 })

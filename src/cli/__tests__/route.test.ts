@@ -3,14 +3,8 @@ import definition from '../../destinations/tiktok-offline-conversions'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
 import { UsageError } from '../errors'
 import type { DeliveryFacts } from '../quality'
-import {
-  NOT_SUBSCRIBED_MESSAGE,
-  Router,
-  combineResults,
-  customSubscription,
-  fqlProblem,
-  presetSubscriptions
-} from '../route'
+import { NOT_SUBSCRIBED_MESSAGE, Router, combineResults } from '../router'
+import { customSubscription, fqlProblem, presetSubscriptions } from '../subscriptions'
 import { anHourAgo } from './helpers'
 
 const notSubscribed = {
@@ -242,13 +236,13 @@ describe('Router against the sandbox', () => {
       presetSubscriptions(definition),
       settings,
       {
+        ...redirect(),
         onRequest: () => requests++,
         onResponse: (status) => statuses.push(status)
-      },
-      redirect()
+      }
     )
     const names = router.subscriptions.map((subscription) => subscription.name)
-    const routing = await router.run([
+    const routing = await router.runBatch([
       event('m1', 'Order Completed'),
       event('m2', 'Signed Up'),
       { type: 'identify', messageId: 'm3', userId: 'u3' },
@@ -282,8 +276,8 @@ describe('Router against the sandbox', () => {
   })
 
   it('runs only the given subscription', async () => {
-    const router = new Router(definition, presetSubscriptions(definition), settings, {}, redirect())
-    const routing = await router.run([event('m1', 'Order Completed'), event('m2', 'Signed Up')], 0)
+    const router = new Router(definition, presetSubscriptions(definition), settings, redirect())
+    const routing = await router.runBatch([event('m1', 'Order Completed'), event('m2', 'Signed Up')], 0)
     expect(routing).toEqual([[{ subscription: 0, status: 200, message: null, delivery: delivered('m1', true) }], []])
     expect(sandbox.acceptedCount('m2')).toBe(0)
   })
@@ -303,8 +297,8 @@ describe('Router against the sandbox', () => {
         'event = "Order Completed"'
       )
     ]
-    const router = new Router(definition, subscriptions, settings, {}, redirect())
-    expect(await router.run([event('m1', 'Order Completed')])).toEqual([
+    const router = new Router(definition, subscriptions, settings, redirect())
+    expect(await router.runBatch([event('m1', 'Order Completed')])).toEqual([
       [
         { subscription: 0, status: 200, message: null, delivery: delivered('m1', true) },
         { subscription: 1, status: 200, message: null, delivery: { ...delivered('m1', false), phone: false } }
@@ -314,7 +308,7 @@ describe('Router against the sandbox', () => {
   })
 
   it('isolates an event actions-core throws on; the rest of the batch is sent exactly once', async () => {
-    const router = new Router(definition, presetSubscriptions(definition), settings, {}, redirect())
+    const router = new Router(definition, presetSubscriptions(definition), settings, redirect())
     const events = [
       event('a1', 'Signed Up'),
       event('a2', 'Signed Up'),
@@ -322,7 +316,7 @@ describe('Router against the sandbox', () => {
       event('a3', 'Signed Up'),
       event('b1', 'Order Completed')
     ]
-    const routing = await router.run(events)
+    const routing = await router.runBatch(events)
     const registration = router.subscriptions.findIndex((subscription) => subscription.name === 'Complete Registration')
     expect(routing.map((entries) => entries.map((entry) => [entry.subscription, entry.status]))).toEqual([
       [[registration, 200]],

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { RunSummary } from '../summary'
+import type { RunSummary } from '../summary-types'
 import {
   countOutcomes,
   ndjson,
@@ -84,7 +84,9 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s during a run, then --resume', 
     })
     expect(resumed.stopped).toBeUndefined()
     const everything = await box.eventIds()
-    expect(Object.keys(everything).sort()).toEqual(EVENTS.map((event) => purchaseEventId(String(event.messageId))).sort())
+    expect(Object.keys(everything).sort()).toEqual(
+      EVENTS.map((event) => purchaseEventId(String(event.messageId))).sort()
+    )
     expect(Object.values(everything).every((count) => count === 1)).toBe(true)
   })
 })

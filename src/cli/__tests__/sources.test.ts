@@ -9,8 +9,9 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
-import { SNIFF_BYTES, Utf8Check, notUtf8 } from '../encoding'
-import { EXIT_USAGE, InputOutputError, exitStatus } from '../errors'
+import { SNIFF_BYTES, Utf8Decoder, notUtf8 } from '../encoding'
+import { InputOutputError } from '../errors'
+import { EXIT_USAGE, exitStatus } from '../exit-status'
 import { runSend, type RunSendOptions } from '../run-send'
 import { isGzip, resolveSources } from '../sources'
 import { countOutcomes, ndjson, purchase, purchaseEventId, readReport } from './helpers'
@@ -244,20 +245,20 @@ describe('input that is not UTF-8', () => {
   })
 })
 
-describe('Utf8Check', () => {
+describe('Utf8Decoder', () => {
   const text = Buffer.from('{"name":"Zoë 😀 € ok"}\n', 'utf8')
 
   it('takes UTF-8 cut into chunks at every byte, characters split between chunks included', () => {
     for (let cut = 1; cut < text.length; cut++) {
-      const check = new Utf8Check()
+      const check = new Utf8Decoder()
       expect([check.push(text.subarray(0, cut)), check.push(text.subarray(cut))]).toEqual([-1, -1])
       expect(check.cutShort).toBe(false)
     }
   })
 
   it('finds the offset of the first bad byte, and a character cut at the very end', () => {
-    expect(new Utf8Check().push(Buffer.from([0x61, 0x62, 0xe9, 0x63]))).toBe(2)
-    const check = new Utf8Check()
+    expect(new Utf8Decoder().push(Buffer.from([0x61, 0x62, 0xe9, 0x63]))).toBe(2)
+    const check = new Utf8Decoder()
     expect(check.push(Buffer.from([0x61, 0xf0, 0x9f]))).toBe(-1)
     expect(check.cutShort).toBe(true)
     // The carried bytes and the next chunk do not make a character.

@@ -10,9 +10,9 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server'
 import { RunControl, type InterruptSource } from '../control'
-import { EXIT_INTERRUPTED, exitStatus } from '../errors'
+import { EXIT_INTERRUPTED, exitStatus } from '../exit-status'
 import { runSend, type RunSendOptions } from '../run-send'
-import { formatSummary } from '../summary'
+import { formatSummary } from '../summary-format'
 import { countOutcomes, ndjson, purchase, readReport } from './helpers'
 
 let dir: string

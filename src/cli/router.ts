@@ -10,27 +10,18 @@ import {
   createRequestClient,
   type DestinationDefinition,
   type JSONObject,
-  type RequestOptions,
   type Result,
   type SegmentEvent,
   type Subscription
 } from '@segment/actions-core'
-import { generateFql, parseFql, validate } from '@segment/destination-subscriptions'
+import { parseFql, validate } from '@segment/destination-subscriptions'
 import type { Settings } from '../destinations/tiktok-offline-conversions/generated-types'
-import { UsageError } from './errors'
 import { deliveryFacts, refusalFacts, type DeliveryFacts, type RefusalFacts } from './quality'
-import { redirectDefinition, type Redirect } from './redirect'
+import type { RouteSubscription } from './subscriptions'
+import { pointAtTarget, type TargetAdapter } from './target-adapter'
 
 /** What actions-core answers, in a batch, for an event the subscription does not match. */
 export const NOT_SUBSCRIBED_MESSAGE = 'Payload is either invalid or does not match the subscription'
-
-export interface RouteSubscription {
-  /** The preset name, or "custom" for --action/--mapping. */
-  name: string
-  partnerAction: string
-  subscribe: string
-  mapping: JSONObject
-}
 
 /** One subscription's answer for one event it matched. */
 export interface RoutedEntry {
@@ -43,93 +34,6 @@ export interface RoutedEntry {
   delivery?: DeliveryFacts
   /** Refused by the destination before sending: its reason code and what it had left out. */
   refusal?: RefusalFacts
-}
-
-/** The subscriptions Segment creates from the destination's automatic presets, batching on. */
-export function presetSubscriptions(definition: DestinationDefinition<Settings>): RouteSubscription[] {
-  const subscriptions: RouteSubscription[] = []
-  for (const preset of definition.presets ?? []) {
-    if (preset.type !== 'automatic') continue
-    subscriptions.push({
-      name: preset.name ?? preset.partnerAction,
-      partnerAction: preset.partnerAction,
-      subscribe: preset.subscribe,
-      mapping: { ...(preset.mapping ?? {}), enable_batching: true }
-    })
-  }
-  return subscriptions
-}
-
-/**
- * One subscription of `action` with the user's mapping, used as Segment uses a
- * saved mapping: as it is (the fields' defaults are not merged in), batching on.
- * `subscribe` defaults to the action's default subscription.
- */
-export function customSubscription(
-  definition: DestinationDefinition<Settings>,
-  action: string,
-  mapping: unknown,
-  subscribe?: string
-): RouteSubscription {
-  const actionDefinition = Object.prototype.hasOwnProperty.call(definition.actions, action)
-    ? definition.actions[action]
-    : undefined
-  if (!actionDefinition) {
-    throw new UsageError(`unknown action "${action}"; actions: ${Object.keys(definition.actions).join(', ')}`)
-  }
-  if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
-    throw new UsageError('the mapping must be a JSON object of field keys to values or mapping directives')
-  }
-  const unknownKeys = Object.keys(mapping).filter((key) => !(key in actionDefinition.fields))
-  if (unknownKeys.length > 0) {
-    throw new UsageError(
-      `the mapping has keys that ${action} does not define: ${unknownKeys.join(', ')}; its fields: ${Object.keys(actionDefinition.fields).join(', ')}`
-    )
-  }
-  const fql = subscribe ?? actionDefinition.defaultSubscription ?? 'type = "track"'
-  const problem = fqlProblem(fql)
-  if (problem) throw new UsageError(`invalid subscription (--subscribe): ${problem}`)
-  return {
-    name: 'custom',
-    partnerAction: action,
-    subscribe: fql,
-    mapping: { ...(mapping as JSONObject), enable_batching: true }
-  }
-}
-
-const FQL_EXAMPLE = 'type = "track" and event = "Order Completed"'
-
-/**
- * Why `fql` is not a subscription Segment would run as written, or undefined.
- * Segment's parser is lenient: it reads `event = 'Order Completed'` as an
- * event named with the quotes, `type == "track"` as a type named "=", and
- * ignores a trailing `and`, so such a subscription silently matches nothing.
- * The text must therefore read back the same when Segment writes out what it
- * parsed (spaces aside).
- */
-export function fqlProblem(fql: string): string | undefined {
-  const parsed = parseFql(fql)
-  if ('error' in parsed) {
-    const reason = parsed.error instanceof Error ? parsed.error.message : String(parsed.error)
-    return `\`${fql}\` is not FQL Segment can parse (the parser says: ${reason}); FQL reads like \`${FQL_EXAMPLE}\``
-  }
-  const canonical = generateFql(parsed)
-  if (withoutSpaces(canonical) !== withoutSpaces(fql)) {
-    return `Segment's parser reads \`${fql}\` as \`${canonical}\`, which is not what it says: FQL strings take double quotes, operators are = != < > <= >=, as in \`${FQL_EXAMPLE}\``
-  }
-  return undefined
-}
-
-/** The text without spaces outside double-quoted strings. */
-function withoutSpaces(text: string): string {
-  let result = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]
-    if (char === '"' && text[i - 1] !== '\\') quoted = !quoted
-    if (quoted || !/\s/.test(char)) result += char
-  }
-  return result
 }
 
 /**
@@ -177,23 +81,11 @@ export function combineResults(
   return perEvent
 }
 
-export interface RouterHooks {
-  /** Every HTTP request the destination starts. */
-  onRequest?: () => void
-  /** Every HTTP answer it gets: its status and Retry-After header. */
-  onResponse?: (status: number, retryAfter: string | null) => void
-}
-
 /** The settings Segment hands the destination: its own settings plus the subscriptions. */
 export interface RouterSettings {
   accessToken: string
   eventSetID: string
   defaultPhoneCountry?: string
-}
-
-interface HookResponse {
-  status: number
-  headers: { get(name: string): string | null }
 }
 
 export class Router {
@@ -204,17 +96,16 @@ export class Router {
   private readonly conditions: ReturnType<typeof parseFql>[]
 
   /**
-   * `redirect`: where TikTok's URLs go instead (the sandbox, the dry-run
-   * stub); without it the destination's requests go to TikTok.
+   * `target`: where TikTok's URLs go instead (the sandbox, the dry-run stub;
+   * without a base URL, to TikTok) and who is told of each request and answer.
    */
   constructor(
     definition: DestinationDefinition<Settings>,
     readonly subscriptions: readonly RouteSubscription[],
     private readonly settings: RouterSettings,
-    hooks: RouterHooks = {},
-    redirect?: Redirect
+    target: TargetAdapter = {}
   ) {
-    this.definition = instrument(redirect ? redirectDefinition(definition, redirect) : definition, hooks)
+    this.definition = pointAtTarget(definition, target)
     this.destination = new Destination(this.definition)
     this.conditions = subscriptions.map((subscription) => parseFql(subscription.subscribe))
   }
@@ -265,7 +156,7 @@ export class Router {
    * It never throws for an event. `signal` abandons the requests in flight
    * (actions-core hands it to the request client).
    */
-  async run(events: readonly SegmentEvent[], only?: number, signal?: AbortSignal): Promise<RoutedEntry[][]> {
+  async runBatch(events: readonly SegmentEvent[], only?: number, signal?: AbortSignal): Promise<RoutedEntry[][]> {
     const indexes = only === undefined ? this.subscriptions.map((_, index) => index) : [only]
     const perSubscription = await Promise.all(indexes.map((index) => this.runSubscription(events, index, signal)))
     return events.map((_, position) => {
@@ -321,30 +212,5 @@ export class Router {
     const message = `actions-core could not process this event (${reason})`
     const subscription = this.matching(event).includes(index) ? index : null
     return [{ subscription, status: 400, message }]
-  }
-}
-
-/**
- * The definition with request hooks added to its own `extendRequest`: they
- * count requests and read Retry-After, and change nothing else.
- */
-function instrument(definition: DestinationDefinition<Settings>, hooks: RouterHooks): DestinationDefinition<Settings> {
-  if (!hooks.onRequest && !hooks.onResponse) return definition
-  const extendRequest = definition.extendRequest
-  return {
-    ...definition,
-    extendRequest: (data) => {
-      const options: RequestOptions & {
-        beforeRequest: Array<() => void>
-        afterResponse: Array<(request: unknown, options: unknown, response: HookResponse) => void>
-      } = {
-        ...(extendRequest?.(data) ?? {}),
-        beforeRequest: [() => hooks.onRequest?.()],
-        afterResponse: [
-          (_request, _options, response) => hooks.onResponse?.(response.status, response.headers.get('retry-after'))
-        ]
-      }
-      return options
-    }
   }
 }

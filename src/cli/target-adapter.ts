@@ -1,12 +1,13 @@
 /**
- * Points the destination at a target other than TikTok without touching the
- * environment: the destination always builds TikTok's URLs
+ * The one adapter between the destination and the runner's target, without
+ * touching the environment: the destination always builds TikTok's URLs
  * (`TIKTOK_API_BASE_URL` + path), and the runner hands its actions and its
  * authentication test a request client that rewrites those URLs to the
  * target's base URL (the sandbox, the dry-run stub, an --api-url) and, when
- * asked, sets the request timeout. The definition itself is not changed: a
- * copy is returned, so two runs in one process cannot point each other's
- * requests anywhere.
+ * asked, sets the request timeout; request hooks added to its own
+ * `extendRequest` count the requests and read each answer's status and
+ * Retry-After. The definition itself is not changed: a copy is returned, so
+ * two runs in one process cannot point each other's requests anywhere.
  */
 import type { DestinationDefinition, RequestClient, RequestOptions } from '@segment/actions-core'
 import { TIKTOK_API_BASE_URL } from '../destinations/tiktok-offline-conversions/tiktok/constants'
@@ -16,6 +17,26 @@ export interface Redirect {
   baseUrl: string
   /** Replaces the destination's request timeout (milliseconds). */
   timeoutMs?: number
+}
+
+export interface RequestHooks {
+  /** Every HTTP request the destination starts. */
+  onRequest?: () => void
+  /** Every HTTP answer it gets: its status and Retry-After header. */
+  onResponse?: (status: number, retryAfter: string | null) => void
+}
+
+/** Where the requests go (no base URL: to TikTok) and who hears of them. */
+export type TargetAdapter = Partial<Redirect> & RequestHooks
+
+/** A copy of the definition that sends where `target` says and tells its hooks of every request and answer. */
+export function pointAtTarget<Settings>(
+  definition: DestinationDefinition<Settings>,
+  target: TargetAdapter
+): DestinationDefinition<Settings> {
+  const redirected =
+    target.baseUrl === undefined ? definition : redirectDefinition(definition, { ...target, baseUrl: target.baseUrl })
+  return withRequestHooks(redirected, target)
 }
 
 /** `url` with TikTok's base replaced by the target's; URLs of other hosts are left alone. */
@@ -39,7 +60,7 @@ export function redirectRequest(request: RequestClient, redirect: Redirect): Req
 }
 
 /** A copy of the definition whose actions and authentication test send where `redirect` says. */
-export function redirectDefinition<Settings>(
+function redirectDefinition<Settings>(
   definition: DestinationDefinition<Settings>,
   redirect: Redirect
 ): DestinationDefinition<Settings> {
@@ -70,5 +91,38 @@ function redirectAction<Settings>(action: DefinitionAction<Settings>, redirect: 
     ...action,
     perform: (request, data) => perform(redirectRequest(request, redirect), data),
     ...(performBatch ? { performBatch: (request, data) => performBatch(redirectRequest(request, redirect), data) } : {})
+  }
+}
+
+interface HookResponse {
+  status: number
+  headers: { get(name: string): string | null }
+}
+
+/**
+ * The definition with request hooks added to its own `extendRequest`: they
+ * count requests and read Retry-After, and change nothing else.
+ */
+function withRequestHooks<Settings>(
+  definition: DestinationDefinition<Settings>,
+  hooks: RequestHooks
+): DestinationDefinition<Settings> {
+  if (!hooks.onRequest && !hooks.onResponse) return definition
+  const extendRequest = definition.extendRequest
+  return {
+    ...definition,
+    extendRequest: (data) => {
+      const options: RequestOptions & {
+        beforeRequest: Array<() => void>
+        afterResponse: Array<(request: unknown, options: unknown, response: HookResponse) => void>
+      } = {
+        ...(extendRequest?.(data) ?? {}),
+        beforeRequest: [() => hooks.onRequest?.()],
+        afterResponse: [
+          (_request, _options, response) => hooks.onResponse?.(response.status, response.headers.get('retry-after'))
+        ]
+      }
+      return options
+    }
   }
 }
