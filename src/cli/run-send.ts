@@ -24,7 +24,8 @@ import { readResume, type Resume } from './resume'
 import { DEFAULT_RETRY_POLICY, RetryAfterGate, parseRetryAfter, realSleep, type RetryPolicy, type Sleep } from './retry'
 import { Router, customSubscription, presetSubscriptions, type RouteSubscription } from './route'
 import { checkFileEncodings, resolveSources, type Source } from './sources'
-import { SummaryCollector, targetText, type CredentialsCheck, type RunSummary, type StopSummary } from './summary'
+import { targetText, type CredentialsCheck, type RunSummary, type StopSummary } from './summary'
+import { RunSeries, SeriesCollector, type ReportedRun } from './html/series'
 import { openTarget, type Target } from './target'
 
 export const DEFAULT_BATCH_SIZE = 1000
@@ -139,7 +140,7 @@ async function plan(options: RunSendOptions): Promise<Plan> {
  * that stops early (signal, credentials, target, input) resolves with a
  * summary that says why (`stopped`).
  */
-export async function runSend(options: RunSendOptions): Promise<RunSummary> {
+export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
   const started = Date.now()
   const planned = await plan(options)
   let report: ReportSink = NO_REPORT
@@ -167,7 +168,8 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
     // Opened before anything is sent: a report that cannot be written is found now, not mid-run.
     if (options.report) report = await ReportWriter.open(options.report)
     const opened = target
-    const collector = new SummaryCollector()
+    const series = new RunSeries(started)
+    const collector = new SeriesCollector(series)
     const gate = new RetryAfterGate(planned.policy.maxRetryAfterMs)
     const router = new Router(
       planned.definition,
@@ -212,7 +214,8 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
       random: options.random,
       stop: control.stopSignal
     })
-    if (credentialsCheck === 'refused' || credentialsCheck === 'failed') return await summarize(credentialsCheck)
+    if (credentialsCheck === 'refused' || credentialsCheck === 'failed')
+      return series.attach(await summarize(credentialsCheck))
 
     if (options.progress)
       progress = startProgress(options.progressStream ?? process.stderr, where, totalSize(planned.sources))
@@ -232,11 +235,14 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
       progress,
       control,
       ...optional('delivered', planned.resume?.delivered),
-      onInFlight: (batches) => (inFlightBatches = batches)
+      onInFlight: (batches) => {
+        inFlightBatches = batches
+        series.timeline.inFlight(batches)
+      }
     })
     progress.stop()
     progress = NO_PROGRESS
-    return await summarize(credentialsCheck, facts)
+    return series.attach(await summarize(credentialsCheck, facts))
   } finally {
     unlisten()
     progress.stop()
