@@ -11,6 +11,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, InputOutputError, UsageError, errorM
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, MAX_BATCH_SIZE, MAX_CONCURRENCY, runSend } from './run-send'
 import { DEFAULT_RETRY_POLICY } from './retry'
 import { formatSummary } from './summary'
+import { checkHtmlPath, writeHtmlReport } from './html/write'
 
 export interface CliIO {
   stdout: NodeJS.WritableStream
@@ -43,6 +44,7 @@ interface SendFlags {
   retryMaxMs: number
   progress: boolean
   json?: boolean
+  html?: string
 }
 
 interface CheckAuthFlags {
@@ -199,7 +201,10 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
       (value: string, previous: string[]) => [...previous, value],
       []
     )
-    .option('--fail-on-rejects', 'exit 1 when any event was rejected, failed after retries, was not valid input, or was not sent')
+    .option(
+      '--fail-on-rejects',
+      'exit 1 when any event was rejected, failed after retries, was not valid input, or was not sent'
+    )
     .option(
       '--batch-size <n>',
       `events per batch handed to the destination (1–${MAX_BATCH_SIZE})`,
@@ -223,8 +228,13 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     )
     .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)')
     .option('--json', 'print the summary as JSON')
+    .option(
+      '--html <file>',
+      'also write the summary as a self-contained HTML page with charts (when the run ends or is interrupted)'
+    )
     .addHelpText('after', `${SEND_HELP}\n${ENVIRONMENT}\n${EXIT_STATUSES}`)
     .action(async (inputs: string[], flags: SendFlags) => {
+      if (flags.html) await checkHtmlPath(flags.html, { inputs, report: flags.report, resume: flags.resume })
       const summary = await runSend({
         inputs,
         stdin: io.stdin,
@@ -253,6 +263,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
       })
       const out = flags.dryRun ? io.stderr : io.stdout
       out.write(`${flags.json ? JSON.stringify(summary, null, 2) : formatSummary(summary)}\n`)
+      if (flags.html) await writeHtmlReport(flags.html, summary, [flags.accessToken])
       setExitCode(exitStatus(summary, flags.failOnRejects === true))
     })
 
