@@ -24,15 +24,18 @@ afterAll(() => {
   for (const key of ENV_KEYS) if (savedEnv[key] !== undefined) process.env[key] = savedEnv[key]
 })
 
+/** A stream that keeps what is written to it. */
+function sink(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough()
+  let text = ''
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
+  return { stream, text: () => text }
+}
+
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: Buffer[] = []
-  const err: Buffer[] = []
-  stdout.on('data', (chunk: Buffer) => out.push(chunk))
-  stderr.on('data', (chunk: Buffer) => err.push(chunk))
-  const code = await runCli(args, { stdout, stderr, stdin: Readable.from([]) })
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
+  const [out, err] = [sink(), sink()]
+  const code = await runCli(args, { stdout: out.stream, stderr: err.stream, stdin: Readable.from([]) })
+  return { code, stdout: out.text(), stderr: err.text() }
 }
 
 describe('send --html', () => {

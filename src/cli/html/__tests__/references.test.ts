@@ -1,28 +1,11 @@
 import { droppedValue } from '../../../destinations/tiktok-offline-conversions/reasons'
-import type { DeliveryFacts } from '../../quality'
 import type { ReportLine } from '../../report'
 import { ReasonReferences } from '../references'
+import { delivered, reportLine } from './fixtures'
 
-const line = (index: number, outcome: ReportLine['outcome'], file = 'events.ndjson'): ReportLine => ({
-  file,
-  index,
-  messageId: `m${index}`,
-  action: 'trackPaymentOfflineConversion',
-  preset: 'Complete Payment',
-  status: outcome === 'delivered' ? 200 : 400,
-  outcome,
-  error: outcome === 'delivered' ? null : 'refused',
-  attempts: 1
-})
-const delivery = (dropped: DeliveryFacts['dropped']): DeliveryFacts => ({
-  email: true,
-  phone: false,
-  externalId: false,
-  ttclid: false,
-  purchase: false,
-  withoutRevenue: false,
-  dropped
-})
+const line = (index: number, outcome: ReportLine['outcome'], file = 'events.ndjson'): ReportLine =>
+  reportLine(index, outcome, { file })
+const delivery = delivered
 const noCountry = (position: number) => droppedValue('phone_numbers', position, 'no_country_code')
 
 describe('ReasonReferences', () => {

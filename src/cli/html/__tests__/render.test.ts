@@ -1,38 +1,14 @@
 import { droppedValue } from '../../../destinations/tiktok-offline-conversions/reasons'
-import type { DeliveryFacts } from '../../quality'
-import type { ReportLine } from '../../report'
 import { escapeHtml, formatDuration, renderHtmlReport } from '../render'
 import { RunSeries, SeriesCollector, type ReportedRun } from '../series'
+import { delivered, reportLine } from './fixtures'
 
 const TOKEN = 'tok_Secret_12345'
 const EMAIL = 'jane.doe@example.com'
 const PHONE = '+1 415 555 0134'
 
-const facts = (overrides: Partial<DeliveryFacts> = {}): DeliveryFacts => ({
-  email: true,
-  phone: true,
-  externalId: false,
-  ttclid: false,
-  purchase: false,
-  withoutRevenue: false,
-  dropped: [],
-  ...overrides
-})
-
-function line(index: number, outcome: ReportLine['outcome'], overrides: Partial<ReportLine> = {}): ReportLine {
-  return {
-    file: 'events.ndjson',
-    index,
-    messageId: `m${index}`,
-    action: 'trackPaymentOfflineConversion',
-    preset: 'Complete Payment',
-    status: outcome === 'delivered' ? 200 : 400,
-    outcome,
-    error: null,
-    attempts: 1,
-    ...overrides
-  }
-}
+const facts = delivered
+const line = reportLine
 
 /** A run through the real collectors: 3 delivered, 1 rejected as outside the window, 1 with a message holding PII. */
 function run(overrides: Partial<ReportedRun> = {}): ReportedRun {
@@ -43,7 +19,7 @@ function run(overrides: Partial<ReportedRun> = {}): ReportedRun {
   for (const index of [1, 2, 3]) {
     collector.countEvent({ routed: true })
     collector.record(line(index, 'delivered'), {
-      delivery: facts({ dropped: index === 2 ? [droppedValue('phone_numbers', 1, 'no_country_code')] : [] }),
+      delivery: facts(index === 2 ? [droppedValue('phone_numbers', 1, 'no_country_code')] : []),
       timestamp: anHourAgo
     })
   }
