@@ -30,6 +30,7 @@ import {
 import { runSend } from './run-send'
 import { DEFAULT_RETRY_POLICY } from './retry'
 import { formatSummary } from './summary-format'
+import { checkHtmlPath, writeHtmlReport } from './html/write'
 
 export interface CliIO {
   stdout: NodeJS.WritableStream
@@ -66,6 +67,7 @@ interface SendFlags extends TargetFlags {
   retryMaxMs: number
   progress: boolean
   json?: boolean
+  html?: string
 }
 
 export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
@@ -136,8 +138,13 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     )
     .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)')
     .option('--json', 'print the summary as JSON')
+    .option(
+      '--html <file>',
+      'also write the summary as a self-contained HTML page with charts (when the run ends or is interrupted)'
+    )
     .addHelpText('after', `${SEND_HELP}\n${ENVIRONMENT}\n${EXIT_STATUSES}`)
     .action(async (inputs: string[], flags: SendFlags) => {
+      if (flags.html) await checkHtmlPath(flags.html, { inputs, report: flags.report, resume: flags.resume })
       const summary = await runSend({
         inputs,
         stdin: io.stdin,
@@ -166,6 +173,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
       })
       const out = flags.dryRun ? io.stderr : io.stdout
       out.write(`${flags.json ? JSON.stringify(summary, null, 2) : formatSummary(summary)}\n`)
+      if (flags.html) await writeHtmlReport(flags.html, summary, [flags.accessToken])
       setExitCode(exitStatus(summary, flags.failOnRejects === true))
     })
 

@@ -39,6 +39,8 @@ export interface OutcomeFacts {
   delivery?: DeliveryFacts
   refusal?: RefusalFacts
   locale?: unknown
+  /** The Segment event's `timestamp`, for the HTML report's events by day. */
+  timestamp?: unknown
 }
 
 /** What the runner keeps of an event the destination refused before sending it. */

@@ -64,12 +64,14 @@ export function eventLine(item: InputEvent, entry: BatchOutcome, attempts: numbe
   const line = (error: string | null, delivery?: DeliveryFacts): ReportLine =>
     reportLine(item, entry.subscription, context, outcome, entry.status, error, attempts, delivery)
   const locale = item.event.context?.locale
+  const timestamp = item.event.timestamp
   if (outcome === 'delivered') {
     const { delivery } = entry
-    return delivery ? { line: line(null, delivery), facts: { delivery, locale } } : { line: line(null) }
+    return delivery ? { line: line(null, delivery), facts: { delivery, locale, timestamp } } : { line: line(null) }
   }
   const message = safeMessage(entry.message ?? `status ${entry.status}`, context.secrets)
-  if (outcome === 'rejected' && entry.refusal) return { line: line(message), facts: { refusal: entry.refusal, locale } }
+  if (outcome === 'rejected' && entry.refusal)
+    return { line: line(message), facts: { refusal: entry.refusal, locale, timestamp } }
   if (outcome === 'unknown') {
     return { line: line(`unknown: the request was abandoned before an answer (${message}); TikTok may have the event`) }
   }

@@ -17,12 +17,12 @@ import { NO_REPORT, ReportWriter, type ReportSink } from './report'
 import { readResume, type Resume } from './resume'
 import { RetryAfterGate, parseRetryAfter, realSleep } from './retry'
 import { Router } from './router'
-import { FixedConcurrency } from './scheduler'
+import { FixedConcurrency, observeInFlight } from './scheduler'
 import { checkFileEncodings, resolveSources, type Source } from './sources'
-import { SummaryCollector } from './summary-collector'
 import { targetText } from './summary-format'
 import type { CredentialsCheck, RunSummary, StopSummary } from './summary-types'
 import { openTarget, type Target } from './target'
+import { RunSeries, SeriesCollector, type ReportedRun } from './html/series'
 
 export type { RunSendOptions } from './options'
 export type { RunSummary } from './summary-types'
@@ -47,8 +47,9 @@ async function plan(options: RunSendOptions): Promise<Plan> {
  * that stops early (signal, credentials, target, input) resolves with a
  * summary that says why (`stopped`).
  */
-export async function runSend(options: RunSendOptions): Promise<RunSummary> {
+export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
   const started = Date.now()
+  const series = new RunSeries(started)
   const planned = await plan(options)
   let report: ReportSink = NO_REPORT
   let target: Target | undefined
@@ -59,7 +60,9 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
     progress.stop()
     notices.write(`\n${text}\n`)
   })
-  const scheduler = new FixedConcurrency(planned.concurrency)
+  const scheduler = observeInFlight(new FixedConcurrency(planned.concurrency), (batches) =>
+    series.timeline.inFlight(batches)
+  )
   const unlisten = control.listen(options.interrupts, () => scheduler.inFlight)
   try {
     target = await openTarget({
@@ -75,7 +78,7 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
     // Opened before anything is sent: a report that cannot be written is found now, not mid-run.
     if (options.report) report = await ReportWriter.open(options.report)
     const opened = target
-    const collector = new SummaryCollector()
+    const collector = new SeriesCollector(series)
     const gate = new RetryAfterGate(planned.policy.maxRetryAfterMs)
     const router = new Router(
       planned.definition,
@@ -121,7 +124,8 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
       random: options.random,
       stop: control.stopSignal
     })
-    if (credentialsCheck === 'refused' || credentialsCheck === 'failed') return await summarize(credentialsCheck)
+    if (credentialsCheck === 'refused' || credentialsCheck === 'failed')
+      return series.attach(await summarize(credentialsCheck))
 
     if (options.progress)
       progress = startProgress(options.progressStream ?? process.stderr, where, totalSize(planned.sources))
@@ -144,7 +148,7 @@ export async function runSend(options: RunSendOptions): Promise<RunSummary> {
     })
     progress.stop()
     progress = NO_PROGRESS
-    return await summarize(credentialsCheck, facts)
+    return series.attach(await summarize(credentialsCheck, facts))
   } finally {
     unlisten()
     progress.stop()

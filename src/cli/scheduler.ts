@@ -41,3 +41,21 @@ export class FixedConcurrency implements BatchScheduler {
     await Promise.all(this.running)
   }
 }
+
+/** `scheduler`, telling `onChange` the batches in flight each time a batch starts or settles. */
+export function observeInFlight(scheduler: BatchScheduler, onChange: (inFlight: number) => void): BatchScheduler {
+  const changed = (): void => onChange(scheduler.inFlight)
+  return {
+    waitForSlot: (stop) => scheduler.waitForSlot(stop),
+    track(batch) {
+      scheduler.track(batch)
+      changed()
+      // After the scheduler's own bookkeeping of the settled batch (registered first, so run first).
+      batch.then(changed, changed)
+    },
+    get inFlight() {
+      return scheduler.inFlight
+    },
+    drain: () => scheduler.drain()
+  }
+}

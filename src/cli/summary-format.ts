@@ -205,7 +205,7 @@ function notSentNote(stop: StopSummary | undefined): string {
 }
 
 /** What to do next, when the run left events unsent. */
-function nextStep(summary: RunSummary): string | undefined {
+export function nextStep(summary: RunSummary): string | undefined {
   const reason = summary.stopped?.reason
   if (reason !== 'interrupted' && reason !== 'input-failed') return undefined
   if (!summary.report)

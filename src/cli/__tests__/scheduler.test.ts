@@ -1,4 +1,4 @@
-import { FixedConcurrency } from '../scheduler'
+import { FixedConcurrency, observeInFlight } from '../scheduler'
 
 /** A batch that settles when told to. */
 function pending(): { promise: Promise<void>; settle: () => void } {
@@ -40,5 +40,25 @@ describe('FixedConcurrency', () => {
     expect(scheduler.inFlight).toBe(1)
     batch.settle()
     await scheduler.drain()
+  })
+})
+
+describe('observeInFlight', () => {
+  it('tells the batches in flight as each starts and as each settles', async () => {
+    const changes: number[] = []
+    const scheduler = observeInFlight(new FixedConcurrency(2), (inFlight) => changes.push(inFlight))
+    const [a, b] = [pending(), pending()]
+    scheduler.track(a.promise)
+    scheduler.track(b.promise)
+    expect(changes).toEqual([1, 2])
+    a.settle()
+    await a.promise
+    await Promise.resolve()
+    expect(changes).toEqual([1, 2, 1])
+    b.settle()
+    await scheduler.drain()
+    await Promise.resolve()
+    expect(changes).toEqual([1, 2, 1, 0])
+    expect(scheduler.inFlight).toBe(0)
   })
 })
