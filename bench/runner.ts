@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import type { SegmentEvent } from '@segment/actions-core'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
@@ -358,4 +359,100 @@ function tenths(samples: readonly { at: number; rss: number }[], started: number
     const sample = samples.reduce((best, s) => (Math.abs(s.at - at) < Math.abs(best.at - at) ? s : best), samples[0])
     return Math.round((sample?.rss ?? 0) / 2 ** 20)
   })
+}
+
+// ---------------------------------------------------------------------------
+// Memory: events near the runner's size limit
+
+export interface MemoryFigures {
+  events: number
+  /** Characters of one event's JSON line. */
+  eventChars: number
+  files: number
+  seconds: number
+  delivered: number
+  httpRequests: number
+  /** Highest RSS of the CLI process, sampled every 100 ms from /proc. */
+  peakRssMb: number
+  rssByTenthMb: number[]
+  exitCode: number
+  /** Every delivered event accepted by the sandbox exactly once, and every event delivered. */
+  acceptedOnce: boolean
+}
+
+/**
+ * A purchase of about `chars` characters: its products (which the Complete
+ * Payment preset maps into `contents`) make up the size, as a huge cart would.
+ */
+function hugeOrder(i: number, chars: number, nowMs: number): SegmentEvent {
+  const order = offlineConversion(i * 10, nowMs)
+  const product = { product_id: 'sku-1001', name: 'Organic Cotton Tee', category: 'Apparel', price: 19.99, quantity: 1 }
+  const each = JSON.stringify(product).length + 1
+  const products = Array.from({ length: Math.max(1, Math.floor(chars / each)) }, (_, k) => ({
+    ...product,
+    product_id: `sku-${k}`
+  }))
+  return { ...order, properties: { ...order.properties, products } }
+}
+
+/**
+ * 300 events of about 600,000 characters each (under the runner's
+ * 1,000,000-character limit), in 3 gzip files, sent by the CLI in a process of
+ * its own to the sandbox in another: the CLI's peak RSS.
+ */
+export async function benchMemory(count: number, chars: number, files = 3): Promise<MemoryFigures> {
+  const folder = path.join(WORK_DIR, `memory-${count}`)
+  await rm(folder, { recursive: true, force: true })
+  await mkdir(folder, { recursive: true })
+  const now = Date.now()
+  let eventChars = 0
+  const perFile = Math.ceil(count / files)
+  for (let file = 0; file < files; file++) {
+    const gzip = createGzip()
+    const out = createWriteStream(path.join(folder, `${String(file).padStart(2, '0')}.gz`))
+    gzip.pipe(out)
+    for (let i = file * perFile; i < Math.min(count, (file + 1) * perFile); i++) {
+      const line = JSON.stringify(hugeOrder(i, chars, now))
+      eventChars = line.length
+      if (!gzip.write(line + '\n')) await once(gzip, 'drain')
+    }
+    gzip.end()
+    await once(out, 'finish')
+  }
+  const report = path.join(WORK_DIR, `memory-report-${count}.ndjson`)
+  const { url, child: sandbox } = await spawnSandbox([])
+  const samples: { at: number; rss: number }[] = []
+  try {
+    const started = Date.now()
+    const cli = startCli(['send', folder, '--sandbox-url', url, '--report', report, '--json', '--no-progress'])
+    const pid = cli.child.pid ?? 0
+    const sampler = setInterval(() => {
+      void rssOf(pid).then((rss) => rss > 0 && samples.push({ at: Date.now(), rss }))
+    }, 100)
+    const exitCode = await cli.exited
+    clearInterval(sampler)
+    const finished = Date.now()
+    const summary = JSON.parse(cli.stdout() || '{}') as Partial<RunSummary>
+    const accepted = await acceptedIds(url)
+    const lines = (await readFile(report, 'utf8').catch(() => '')).split('\n').filter(Boolean)
+    const delivered = lines
+      .map((line) => JSON.parse(line) as { outcome: string; eventId?: string })
+      .filter((line) => line.outcome === 'delivered')
+    return {
+      events: count,
+      eventChars,
+      files,
+      seconds: (finished - started) / 1000,
+      delivered: summary.delivered ?? 0,
+      httpRequests: summary.httpRequests ?? 0,
+      peakRssMb: Math.round(Math.max(0, ...samples.map((sample) => sample.rss)) / 2 ** 20),
+      rssByTenthMb: tenths(samples, started, finished),
+      exitCode,
+      acceptedOnce: delivered.length === count && delivered.every((line) => accepted[line.eventId ?? ''] === 1)
+    }
+  } finally {
+    sandbox.kill()
+    await rm(folder, { recursive: true, force: true })
+    await rm(report, { force: true })
+  }
 }
