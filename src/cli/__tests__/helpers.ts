@@ -4,10 +4,13 @@
  * CLI and the sandbox in processes of their own, on loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { rm, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
 import { freshDates } from '../../../samples/fresh-dates'
+import { startSandbox, type Sandbox } from '../../sandbox/server'
 import type { ReportLine } from '../report'
 
 export const ROOT = join(__dirname, '..', '..', '..')
@@ -55,11 +58,41 @@ export function readReport(path: string): ReportLine[] {
     .sort((a, b) => a.file.localeCompare(b.file) || a.index - b.index)
 }
 
+/** A stream that keeps what is written to it (a CLI's stdout or stderr in-process). */
+export function sink(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough()
+  let text = ''
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
+  return { stream, text: () => text }
+}
+
 /** Outcome → count. */
 export function countOutcomes(lines: readonly ReportLine[]): Record<string, number> {
   const counts: Record<string, number> = {}
   for (const line of lines) counts[line.outcome] = (counts[line.outcome] ?? 0) + 1
   return counts
+}
+
+/**
+ * For a test file: a scratch folder and the sandbox in-process, for all its
+ * tests (reset before each one), both gone after them.
+ */
+export function scratchAndSandbox(prefix: string): { dir: () => string; sandbox: () => Sandbox } {
+  const state: { dir?: string; sandbox?: Sandbox } = {}
+  beforeAll(async () => {
+    state.dir = mkdtempSync(join(tmpdir(), prefix))
+    state.sandbox = await startSandbox()
+  })
+  afterAll(async () => {
+    await state.sandbox?.close()
+    if (state.dir) rmSync(state.dir, { recursive: true, force: true })
+  })
+  beforeEach(() => state.sandbox?.reset())
+  const got = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('used outside a test')
+    return value
+  }
+  return { dir: () => got(state.dir), sandbox: () => got(state.sandbox) }
 }
 
 // ---------------------------------------------------------------------------

@@ -5,57 +5,22 @@
  * twice is read once; a byte order mark split across reads; signals end a run
  * whose stdin is left open; memory bounded by a batch's size, not only its count.
  */
-import {
-  copyFileSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { PassThrough, Readable } from 'node:stream'
-import { startSandbox, type Sandbox } from '../../sandbox/server'
+import { Readable } from 'node:stream'
+import type { Sandbox } from '../../sandbox/server'
 import { runCli } from '../main'
 import { runSend } from '../run-send'
 import type { RunSummary } from '../summary-types'
-import {
-  ROOT,
-  countOutcomes,
-  ndjson,
-  purchase,
-  purchaseEventId,
-  readReport,
-  startCli,
-  startSandboxProcess,
-  waitFor,
-  type SandboxProcess
-} from './helpers'
+import { ROOT, countOutcomes, ndjson, purchase, purchaseEventId, readReport, scratchAndSandbox, sink } from './helpers'
+import { startCli, startSandboxProcess, waitFor, type SandboxProcess } from './helpers'
 
+const scratch = scratchAndSandbox('runner-hostile-input-')
 let dir: string
 let sandbox: Sandbox
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'runner-hostile-input-'))
-  sandbox = await startSandbox()
+beforeAll(() => {
+  ;[dir, sandbox] = [scratch.dir(), scratch.sandbox()]
 })
-afterAll(async () => {
-  await sandbox.close()
-  rmSync(dir, { recursive: true, force: true })
-})
-beforeEach(() => sandbox.reset())
-
-/** A stream that keeps what is written to it. */
-function sink(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough()
-  let text = ''
-  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
-  return { stream, text: () => text }
-}
 
 async function cli(args: string[], stdin: Iterable<Buffer | string> = []) {
   const [out, err] = [sink(), sink()]
@@ -70,122 +35,98 @@ async function cli(args: string[], stdin: Iterable<Buffer | string> = []) {
 const events = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => purchase(`${prefix}-${i}`))
 
 describe('the report and the page never overwrite a file the run reads, however it is named (exit 2, nothing written)', () => {
-  let input: string
-  let folder: string
-  let inFolder: string
-  let mapping: string
-  let earlier: string
-  let inputText: string
+  // The files of the run, named when the scratch folder exists.
+  let [input, folder, inFolder, mapping, earlier] = ['', '', '', '', '']
+  const inputText = ndjson(events('paths', 5))
 
   beforeAll(() => {
-    input = join(dir, 'paths-events.ndjson')
-    inputText = ndjson(events('paths', 5))
-    writeFileSync(input, inputText)
-    folder = join(dir, 'paths-archive')
-    mkdirSync(folder)
+    ;[input, folder, mapping, earlier] = ['paths-events.ndjson', 'paths-archive', 'mapping.json', 'earlier.ndjson'].map(
+      (name) => join(dir, name)
+    )
     inFolder = join(folder, 'a.ndjson')
+    writeFileSync(input, inputText)
+    mkdirSync(folder)
     writeFileSync(inFolder, inputText)
-    mapping = join(dir, 'paths-mapping.json')
     copyFileSync(join(ROOT, 'samples', 'contact-mapping.json'), mapping)
-    earlier = join(dir, 'paths-earlier.ndjson')
     writeFileSync(earlier, '')
     linkSync(input, join(dir, 'paths-hard-link.ndjson'))
     symlinkSync(input, join(dir, 'paths-symlink.ndjson'))
     linkSync(inFolder, join(dir, 'paths-link-into-folder.ndjson'))
   })
 
-  /** Every file the run reads is as it was, and nothing was sent. */
-  function untouched(): void {
+  const PREFIX = 'tiktok-offline-conversions: '
+  const REPORT_ADVICE = 'write the report to another file'
+  const FOLDER = 'whose files are read as input'
+  const cases: Array<[string, () => string[], () => string]> = [
+    [
+      '--report: the input under another path',
+      () => [input, '--report', `${dir}/../${basename(dir)}/./paths-events.ndjson`],
+      () =>
+        `--report ${dir}/../${basename(dir)}/./paths-events.ndjson is also an input (${input}, the same file): ${REPORT_ADVICE}`
+    ],
+    [
+      '--report: a hard link to the input',
+      () => [input, '--report', join(dir, 'paths-hard-link.ndjson')],
+      () =>
+        `--report ${join(dir, 'paths-hard-link.ndjson')} is also an input (${input}, the same file): ${REPORT_ADVICE}`
+    ],
+    [
+      '--report: a symbolic link to the input',
+      () => [input, '--report', join(dir, 'paths-symlink.ndjson')],
+      () => `--report ${join(dir, 'paths-symlink.ndjson')} is also an input (${input}, the same file): ${REPORT_ADVICE}`
+    ],
+    [
+      '--report: the input as given',
+      () => [input, '--report', input],
+      () => `--report ${input} is also an input: ${REPORT_ADVICE}`
+    ],
+    [
+      '--report: the mapping file',
+      () => [input, '--action', 'trackNonPaymentOfflineConversion', '--mapping', mapping, '--report', mapping],
+      () => `--report ${mapping} is also the --mapping file: ${REPORT_ADVICE}`
+    ],
+    [
+      '--report: the --resume report spelled another way',
+      () => [input, '--resume', earlier, '--report', `${dir}//./earlier.ndjson`],
+      () =>
+        `--report ${dir}//./earlier.ndjson is also a --resume report (${earlier}, the same file): ${REPORT_ADVICE} (the old one is read, not rewritten)`
+    ],
+    [
+      '--report: a new file inside an input folder',
+      () => [folder, '--report', join(folder, 'report.ndjson')],
+      () =>
+        `--report ${join(folder, 'report.ndjson')} is inside the input folder ${folder}, ${FOLDER}: write the report outside it`
+    ],
+    [
+      '--report: a hard link to a file of an input folder',
+      () => [folder, '--report', join(dir, 'paths-link-into-folder.ndjson')],
+      () =>
+        `--report ${join(dir, 'paths-link-into-folder.ndjson')} is the same file as ${inFolder}, in the input folder ${folder}, ${FOLDER}: write the report outside it`
+    ],
+    [
+      '--html: a hard link to the input',
+      () => [input, '--html', join(dir, 'paths-hard-link.ndjson')],
+      () =>
+        `--html ${join(dir, 'paths-hard-link.ndjson')} is also an input (${input}, the same file): write the page to another file`
+    ],
+    [
+      '--html: a page inside an input folder',
+      () => [folder, '--html', join(folder, 'run.html')],
+      () =>
+        `--html ${join(folder, 'run.html')} is inside the input folder ${folder}, ${FOLDER}: write the page outside it`
+    ]
+  ]
+
+  it.each(cases)('%s', async (_, args, message) => {
+    const result = await cli(args())
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `${PREFIX}${message()}\n` })
+    // Every file the run reads is as it was, nothing new was written, nothing was sent.
     expect(readFileSync(input, 'utf8')).toBe(inputText)
     expect(readFileSync(inFolder, 'utf8')).toBe(inputText)
     expect(readFileSync(mapping, 'utf8')).toBe(readFileSync(join(ROOT, 'samples', 'contact-mapping.json'), 'utf8'))
     expect(readFileSync(earlier, 'utf8')).toBe('')
+    expect(existsSync(join(folder, 'report.ndjson')) || existsSync(join(folder, 'run.html'))).toBe(false)
     expect(sandbox.stats().requests).toBe(0)
-  }
-
-  it.each([
-    ['the input under another path', () => [input, '--report', `${dir}/../${basename(dir)}/./paths-events.ndjson`]],
-    ['a hard link to the input', () => [input, '--report', join(dir, 'paths-hard-link.ndjson')]],
-    ['a symbolic link to the input', () => [input, '--report', join(dir, 'paths-symlink.ndjson')]]
-  ])('--report: %s', async (_, args) => {
-    const [, , report] = args()
-    const result = await cli(args())
-    expect(result).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `tiktok-offline-conversions: --report ${report} is also an input (${input}, the same file): write the report to another file\n`
-    })
-    untouched()
-  })
-
-  it('--report: the input as given', async () => {
-    const result = await cli([input, '--report', input])
-    expect(result.stderr).toBe(
-      `tiktok-offline-conversions: --report ${input} is also an input: write the report to another file\n`
-    )
-    expect(result.code).toBe(2)
-    untouched()
-  })
-
-  it('--report: the mapping file', async () => {
-    const result = await cli([
-      input,
-      '--action',
-      'trackNonPaymentOfflineConversion',
-      '--mapping',
-      mapping,
-      '--report',
-      mapping
-    ])
-    expect(result.code).toBe(2)
-    expect(result.stderr).toBe(
-      `tiktok-offline-conversions: --report ${mapping} is also the --mapping file: write the report to another file\n`
-    )
-    untouched()
-  })
-
-  it('--report: the --resume report spelled another way', async () => {
-    const spelled = `${dir}//./paths-earlier.ndjson`
-    const result = await cli([input, '--resume', earlier, '--report', spelled])
-    expect(result.code).toBe(2)
-    expect(result.stderr).toBe(
-      `tiktok-offline-conversions: --report ${spelled} is also a --resume report (${earlier}, the same file): write the report to another file (the old one is read, not rewritten)\n`
-    )
-    untouched()
-  })
-
-  it('--report: a new file inside an input folder, or a hard link to one of its files', async () => {
-    const inside = join(folder, 'report.ndjson')
-    const result = await cli([folder, '--report', inside])
-    expect(result.code).toBe(2)
-    expect(result.stderr).toBe(
-      `tiktok-offline-conversions: --report ${inside} is inside the input folder ${folder}, whose files are read as input: write the report outside it\n`
-    )
-    expect(existsSync(inside)).toBe(false)
-    const link = join(dir, 'paths-link-into-folder.ndjson')
-    const linked = await cli([folder, '--report', link])
-    expect(linked.code).toBe(2)
-    expect(linked.stderr).toBe(
-      `tiktok-offline-conversions: --report ${link} is the same file as ${inFolder}, in the input folder ${folder}, whose files are read as input: write the report outside it\n`
-    )
-    untouched()
-  })
-
-  it('--html: the same check (a hard link to the input, a page inside an input folder)', async () => {
-    const link = join(dir, 'paths-hard-link.ndjson')
-    const linked = await cli([input, '--html', link])
-    expect(linked.code).toBe(2)
-    expect(linked.stderr).toBe(
-      `tiktok-offline-conversions: --html ${link} is also an input (${input}, the same file): write the page to another file\n`
-    )
-    const page = join(folder, 'run.html')
-    const inside = await cli([folder, '--html', page])
-    expect(inside.code).toBe(2)
-    expect(inside.stderr).toBe(
-      `tiktok-offline-conversions: --html ${page} is inside the input folder ${folder}, whose files are read as input: write the page outside it\n`
-    )
-    expect(existsSync(page)).toBe(false)
-    untouched()
   })
 })
 
