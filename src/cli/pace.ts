@@ -424,6 +424,34 @@ export class PaceController {
   }
 }
 
+/**
+ * One request under a permit of `pace`: it starts when the controller says,
+ * and the permit goes back with what `judge` makes of the answer (abandoned
+ * when the request throws). Undefined, with nothing sent, when `stop` fires
+ * before the permit comes.
+ */
+export async function underPermit<R>(
+  pace: PaceController,
+  stop: AbortSignal | undefined,
+  request: () => Promise<R>,
+  judge: (answer: R) => PaceOutcome
+): Promise<{ answer: R } | undefined> {
+  const permit = await pace.acquire(stop)
+  if (!permit) return undefined
+  if (stop?.aborted) {
+    permit.release({ abandoned: true })
+    return undefined
+  }
+  let outcome: PaceOutcome = { abandoned: true }
+  try {
+    const answer = await request()
+    outcome = judge(answer)
+    return { answer }
+  } finally {
+    permit.release(outcome)
+  }
+}
+
 /** What a set of per-event statuses says about the request(s) they came from. */
 export function paceOutcome(statuses: Iterable<number>): PaceOutcome {
   let throttled = false
