@@ -130,13 +130,10 @@ export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
       return series.attach(await summarize(credentialsCheck))
 
     if (options.progress)
-      progress = startProgress(
-        options.progressStream ?? process.stderr,
-        where,
-        totalSize(planned.sources),
-        Date.now,
-        () => ({ inFlight: pace.inFlight, throttled: pace.throttledRequests })
-      )
+      progress = startProgress(options.progressStream ?? process.stderr, where, totalSize(planned.sources), () => ({
+        inFlight: pace.inFlight,
+        throttled: pace.throttledRequests
+      }))
     const facts = await runPipeline(planned.sources, {
       router,
       subscriptions: planned.subscriptions,
