@@ -33,7 +33,7 @@ export interface RunnerFigures {
 }
 
 /** Writes N NDJSON events, streamed so that a file of millions costs no memory. */
-async function writeEventsFile(count: number): Promise<string> {
+export async function writeEventsFile(count: number): Promise<string> {
   await mkdir(WORK_DIR, { recursive: true })
   const file = path.join(WORK_DIR, `events-${count}.ndjson`)
   const out = createWriteStream(file)
@@ -47,7 +47,7 @@ async function writeEventsFile(count: number): Promise<string> {
 }
 
 /** The sandbox in its own process, so the runner's memory is measured alone. */
-async function spawnSandbox(flags: string[]): Promise<{ url: string; child: ChildProcess }> {
+export async function spawnSandbox(flags: string[]): Promise<{ url: string; child: ChildProcess }> {
   const readyFile = path.join(WORK_DIR, `sandbox-${process.pid}-${Date.now()}.url`)
   const child = spawn(process.execPath, [SANDBOX_MAIN, '--keep-events', '0', '--ready-file', readyFile, ...flags], {
     stdio: ['ignore', 'ignore', 'inherit']
@@ -166,19 +166,19 @@ async function writeArchive(count: number, files: number): Promise<{ folder: str
 }
 
 /** The RSS of a process in bytes, read from /proc (Linux); 0 when it cannot be read. */
-async function rssOf(pid: number): Promise<number> {
+export async function rssOf(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '')
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(status)
   return match ? Number(match[1]) * 1024 : 0
 }
 
-interface CliRun {
+export interface CliRun {
   child: ChildProcess
   exited: Promise<number>
   stdout(): string
 }
 
-function startCli(args: string[]): CliRun {
+export function startCli(args: string[]): CliRun {
   const child = spawn(process.execPath, [CLI_MAIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')))
@@ -187,7 +187,7 @@ function startCli(args: string[]): CliRun {
 }
 
 /** What the sandbox accepted, per event_id. */
-async function acceptedIds(url: string): Promise<Record<string, number>> {
+export async function acceptedIds(url: string): Promise<Record<string, number>> {
   return (await (await fetch(`${url}/sandbox/event-ids`)).json()) as Record<string, number>
 }
 

@@ -62,6 +62,15 @@ not sent, exit 130. --resume <report> then skips what was delivered and sends th
 for each earlier report of the same input. TikTok de-duplicates by event_id, so sending an "unknown"
 event again is safe.
 
+Pace: by default the runner finds how many batches to keep in flight and how fast to start them
+(additive increase / multiplicative decrease with slow start, as TCP does): more while throughput
+grows and nothing is throttled; much less, at once, when TikTok throttles (40100, HTTP 429) or is
+overloaded (5xx, timeouts); below one in flight it spaces requests in time; never sooner than a
+Retry-After; at most --max-concurrency (64). --concurrency N keeps N in flight instead. The credentials
+check, the batches and their retries all go through it; the progress bar shows the requests in flight
+and those throttled, the summary the peak and mean in flight, the requests refused for rate and the
+time spent waiting.
+
 Retries: answers 408, 429 and 5xx (and TikTok's rate-limit and system-error codes) are retried
 with exponential back-off and full jitter (random wait up to min(max, base × 2^(n-1))), never sooner
 than a Retry-After the server sent. What still fails is reported as failed, never dropped.

@@ -20,7 +20,6 @@ import {
 } from './help'
 import {
   DEFAULT_BATCH_SIZE,
-  DEFAULT_CONCURRENCY,
   MAX_BATCH_SIZE,
   MAX_CONCURRENCY,
   nonNegativeInteger,
@@ -61,7 +60,8 @@ interface SendFlags extends TargetFlags {
   report?: string
   failOnRejects?: boolean
   batchSize: number
-  concurrency: number
+  concurrency?: number
+  maxConcurrency?: number
   maxRetries: number
   retryBaseMs: number
   retryMaxMs: number
@@ -123,9 +123,13 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     )
     .option(
       '--concurrency <n>',
-      `batches in flight at once (1–${MAX_CONCURRENCY})`,
-      positiveInteger,
-      DEFAULT_CONCURRENCY
+      `a fixed number of batches in flight (1–${MAX_CONCURRENCY}); default: adaptive, the runner finds its own pace`,
+      positiveInteger
+    )
+    .option(
+      '--max-concurrency <n>',
+      `the most batches in flight the adaptive pace may reach (1–${MAX_CONCURRENCY}; default ${MAX_CONCURRENCY})`,
+      positiveInteger
     )
     .option('--max-retries <n>', 'retries of a retryable outcome', nonNegativeInteger, DEFAULT_RETRY_POLICY.maxRetries)
     .option('--retry-base-ms <ms>', 'back-off base', nonNegativeInteger, DEFAULT_RETRY_POLICY.baseDelayMs)
@@ -167,6 +171,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
         report: flags.report,
         batchSize: flags.batchSize,
         concurrency: flags.concurrency,
+        maxConcurrency: flags.maxConcurrency,
         retry: { maxRetries: flags.maxRetries, baseDelayMs: flags.retryBaseMs, maxDelayMs: flags.retryMaxMs },
         progress: flags.progress && io.stderr.isTTY === true,
         progressStream: io.stderr

@@ -18,7 +18,7 @@ import { customSubscription, presetSubscriptions, type RouteSubscription } from 
 
 export const DEFAULT_BATCH_SIZE = 1000
 export const MAX_BATCH_SIZE = 10_000
-export const DEFAULT_CONCURRENCY = 4
+/** The most batches in flight, adaptive or fixed (and the adaptive pace's default ceiling). */
 export const MAX_CONCURRENCY = 64
 
 export interface RunSendOptions {
@@ -65,8 +65,10 @@ export interface RunSendOptions {
 
   /** Events read per onBatch call (default 1000). */
   batchSize?: number
-  /** Batches in flight at once (default 4). */
+  /** A fixed number of batches in flight (--concurrency N); by default the runner finds its own pace (adaptive). */
   concurrency?: number
+  /** The most batches in flight the adaptive pace may reach (--max-concurrency; default and at most 64). */
+  maxConcurrency?: number
   retry?: Partial<RetryPolicy>
   /** For tests: how back-off waits, and the jitter source. */
   sleep?: Sleep
@@ -112,7 +114,9 @@ export function validateCheckAuthOptions(options: CheckAuthOptions): void {
 export interface ValidSendOptions {
   definition: DestinationDefinition<Settings>
   batchSize: number
-  concurrency: number
+  /** A fixed number of batches in flight (--concurrency); undefined: the pace adapts, up to `maxConcurrency`. */
+  concurrency?: number
+  maxConcurrency: number
   policy: RetryPolicy
   defaultPhoneCountry?: string
   subscriptions: RouteSubscription[]
@@ -122,7 +126,7 @@ export interface ValidSendOptions {
 export async function validateSendOptions(options: RunSendOptions): Promise<ValidSendOptions> {
   const definition = options.definition ?? destinationDefinition
   const batchSize = integerOption('batch size', options.batchSize ?? DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE)
-  const concurrency = integerOption('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY)
+  const pace = paceOptions(options)
   const policy = retryPolicy(options.retry)
   const defaultPhoneCountry = phoneCountry(options.defaultPhoneCountry)
   // Before any input is opened: an invalid --subscribe is refused with nothing read.
@@ -132,7 +136,21 @@ export async function validateSendOptions(options: RunSendOptions): Promise<Vali
       `--report ${options.report} is also a --resume report: write the new report to another file (the old one is read, not rewritten)`
     )
   }
-  return { definition, batchSize, concurrency, policy, defaultPhoneCountry, subscriptions }
+  return { definition, batchSize, ...pace, policy, defaultPhoneCountry, subscriptions }
+}
+
+/** --concurrency N: that many, fixed. Otherwise the pace adapts, up to --max-concurrency (default 64). */
+function paceOptions(options: RunSendOptions): Pick<ValidSendOptions, 'concurrency' | 'maxConcurrency'> {
+  if (options.concurrency === undefined) {
+    return {
+      maxConcurrency: integerOption('max concurrency', options.maxConcurrency ?? MAX_CONCURRENCY, 1, MAX_CONCURRENCY)
+    }
+  }
+  if (options.maxConcurrency !== undefined) {
+    throw new UsageError('--max-concurrency bounds the adaptive pace: it does not go with a fixed --concurrency')
+  }
+  const concurrency = integerOption('concurrency', options.concurrency, 1, MAX_CONCURRENCY)
+  return { concurrency, maxConcurrency: concurrency }
 }
 
 function integerOption(name: string, value: number, min: number, max: number): number {

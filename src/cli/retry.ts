@@ -82,7 +82,7 @@ export interface RetryOptions<O extends { status: number } = { status: number }>
   sleep?: Sleep
   random?: () => number
   gate?: RetryAfterGate
-  /** Called before each re-send with the number of items re-sent. */
+  /** Called after each re-send with the number of items sent again. */
   onResend?: (count: number) => void
   /** When it fires, nothing more is re-sent: what is pending keeps its last outcome. */
   stop?: AbortSignal
@@ -103,11 +103,13 @@ export interface RetriedOutcome<T, O> {
  * others are re-sent (together, by `resend`, which answers one outcome per item
  * in order) after a back-off, until they are not retryable or the retries run
  * out, or the run stops. The last outcome of an item that never succeeded is
- * kept, never dropped.
+ * kept, never dropped. `resend` answers undefined for an item it did not send
+ * (the run stopped while the request waited for the pace controller): it keeps
+ * its last outcome and its count of attempts.
  */
 export async function settleWithRetries<T, O extends { status: number }>(
   first: ReadonlyArray<{ item: T; outcome: O }>,
-  resend: (items: T[]) => Promise<O[]>,
+  resend: (items: T[]) => Promise<Array<O | undefined>>,
   options: RetryOptions<O>
 ): Promise<RetriedOutcome<T, O>[]> {
   const sleep = options.sleep ?? realSleep
@@ -119,12 +121,16 @@ export async function settleWithRetries<T, O extends { status: number }>(
     const backoff = backoffDelayMs(retry, options.policy, options.random)
     await sleep(Math.max(backoff, options.gate?.remainingMs() ?? 0), options.stop)
     if (options.stop?.aborted) break
-    options.onResend?.(pending.length)
     const outcomes = await resend(pending.map((entry) => entry.item))
+    let sent = 0
     pending.forEach((entry, position) => {
-      entry.outcome = outcomes[position]
+      const outcome = outcomes[position]
+      if (outcome === undefined) return
+      entry.outcome = outcome
       entry.attempts++
+      sent++
     })
+    if (sent > 0) options.onResend?.(sent)
     pending = pending.filter((entry) => retryable(entry.outcome))
   }
   return settled

@@ -4,20 +4,21 @@
  * actions-core (presets or a custom mapping, batch path), to a target
  * (TikTok, a sandbox, or a dry run), with a credentials check first, retries,
  * a per-event report, --resume, and a summary with match quality. Memory is
- * bounded: the input is streamed, at most `concurrency` batches are in
- * flight, report lines are written as batches settle, and the summary keeps
- * counters only.
+ * bounded: the input is streamed, at most 64 batches are in flight (as many
+ * as the pace controller allows, or --concurrency), report lines are written
+ * as batches settle, and the summary keeps counters only.
  */
 import { verifyCredentials, type VerifyRetries } from './check-auth'
 import { DEFAULT_STOP_WAIT_MS, RunControl, type Stop } from './control'
 import { validateSendOptions, type RunSendOptions, type ValidSendOptions } from './options'
+import { PaceController } from './pace'
 import { runPipeline, type ReadFacts } from './pipeline'
 import { NO_PROGRESS, startProgress, type Progress } from './progress'
 import { NO_REPORT, ReportWriter, type ReportSink } from './report'
 import { readResume, type Resume } from './resume'
 import { RetryAfterGate, parseRetryAfter, realSleep } from './retry'
 import { Router } from './router'
-import { FixedConcurrency, observeInFlight } from './scheduler'
+import { PacedBatches, observeInFlight } from './scheduler'
 import { checkFileEncodings, resolveSources, type Source } from './sources'
 import { targetText } from './summary-format'
 import type { CredentialsCheck, RunSummary, StopSummary } from './summary-types'
@@ -60,9 +61,10 @@ export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
     progress.stop()
     notices.write(`\n${text}\n`)
   })
-  const scheduler = observeInFlight(new FixedConcurrency(planned.concurrency), (batches) =>
-    series.timeline.inFlight(batches)
-  )
+  const gate = new RetryAfterGate(planned.policy.maxRetryAfterMs)
+  // The credentials check, every batch and every retry start when it says (a Retry-After included).
+  const pace = new PaceController({ fixed: planned.concurrency, max: planned.maxConcurrency, retryAfter: gate })
+  const scheduler = observeInFlight(new PacedBatches(pace), (batches) => series.timeline.inFlight(batches))
   const unlisten = control.listen(options.interrupts, () => scheduler.inFlight)
   try {
     target = await openTarget({
@@ -79,7 +81,6 @@ export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
     if (options.report) report = await ReportWriter.open(options.report)
     const opened = target
     const collector = new SeriesCollector(series)
-    const gate = new RetryAfterGate(planned.policy.maxRetryAfterMs)
     const router = new Router(
       planned.definition,
       planned.subscriptions,
@@ -114,11 +115,12 @@ export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
         ...optional('stopped', control.stop && stopFacts(control.stop, facts, planned.sources.length)),
         ...optional('sandbox', await opened.sandboxReport()),
         ...optional('report', options.report),
+        pace: pace.stats(),
         dryRun: options.dryRun === true
       })
 
     const sleep = options.sleep ?? realSleep
-    const credentialsCheck = await checkCredentialsFirst(options, router, opened, control, {
+    const credentialsCheck = await checkCredentialsFirst(options, router, opened, control, pace, {
       policy: planned.policy,
       sleep,
       random: options.random,
@@ -128,12 +130,16 @@ export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
       return series.attach(await summarize(credentialsCheck))
 
     if (options.progress)
-      progress = startProgress(options.progressStream ?? process.stderr, where, totalSize(planned.sources))
+      progress = startProgress(options.progressStream ?? process.stderr, where, totalSize(planned.sources), () => ({
+        inFlight: pace.inFlight,
+        throttled: pace.throttledRequests
+      }))
     const facts = await runPipeline(planned.sources, {
       router,
       subscriptions: planned.subscriptions,
       batchSize: planned.batchSize,
       scheduler,
+      pace,
       policy: planned.policy,
       gate,
       sleep,
@@ -169,11 +175,12 @@ async function checkCredentialsFirst(
   router: Router,
   target: Target,
   control: RunControl,
+  pace: PaceController,
   retries: VerifyRetries
 ): Promise<CredentialsCheck> {
   if (options.dryRun) return 'none'
   if (options.authCheck === false) return 'skipped'
-  const verdict = await verifyCredentials(router, [target.accessToken], retries)
+  const verdict = await verifyCredentials(router, [target.accessToken], pace, retries)
   if (verdict.ok) return 'accepted'
   const where = targetText(target.kind, target.url)
   if (verdict.verdict === 'refused') {

@@ -7,6 +7,7 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import type { RunControl } from './control'
 import type { InputEvent } from './input'
+import { paceOutcome, underPermit, type PaceController, type PaceOutcome } from './pace'
 import { recordEntries, type OutcomeSinks } from './record'
 import { eventLine, notSentLine, type BatchOutcome, type LineContext, type ReportEntry } from './report-lines'
 import { RetryAfterGate, isRetryableStatus, settleWithRetries, type Sleep } from './retry'
@@ -14,6 +15,8 @@ import type { Router } from './router'
 
 export interface BatchContext extends LineContext, OutcomeSinks {
   router: Router
+  /** Every request (first attempt and re-send) starts when it says, and tells it what came back. */
+  pace: PaceController
   gate: RetryAfterGate
   sleep: Sleep
   random?: () => number
@@ -31,36 +34,47 @@ export async function settleBatch(
   subscription: number,
   context: BatchContext
 ): Promise<void> {
-  const { router, gate, sleep, control } = context
-  const waitFirst = gate.remainingMs()
-  if (waitFirst > 0) await sleep(waitFirst, control.stopSignal)
-  if (control.sendingStopped)
-    return recordEntries(
-      context,
-      batch.map((item) => notSentLine(item, subscription, context))
-    )
+  const { router, gate, sleep, control, pace } = context
 
-  /** One call to the destination; its retryable outcomes are "abandoned" if the run aborted requests meanwhile. */
-  const sendOnce = async (events: SegmentEvent[], only: number): Promise<BatchOutcome[][]> => {
-    const abortedBefore = control.aborted
-    const routing = await router.runBatch(events, only, control.abortSignal)
-    if (abortedBefore || !control.aborted) return routing
-    return routing.map((entries) =>
-      entries.map((entry) => (isRetryableStatus(entry.status) ? { ...entry, abandoned: true } : entry))
+  /**
+   * One call to the destination, under a permit of the pace controller (which
+   * holds it back for a Retry-After too); its retryable outcomes are "abandoned"
+   * if the run aborted requests meanwhile. Undefined: sending stopped before
+   * the permit came, nothing was sent.
+   */
+  const sendOnce = async (events: SegmentEvent[], only: number): Promise<BatchOutcome[][] | undefined> => {
+    const sent = await underPermit(
+      pace,
+      control.stopSignal,
+      async () => {
+        const abortedBefore = control.aborted
+        const routing = await router.runBatch(events, only, control.abortSignal)
+        if (abortedBefore || !control.aborted) return routing
+        return routing.map((entries) =>
+          entries.map((entry) => (isRetryableStatus(entry.status) ? { ...entry, abandoned: true } : entry))
+        )
+      },
+      routingPace
     )
+    return sent?.answer
   }
 
   const routing = await sendOnce(
     batch.map((item) => item.event),
     subscription
   )
+  if (!routing)
+    return recordEntries(
+      context,
+      batch.map((item) => notSentLine(item, subscription, context))
+    )
   const first: Array<{ item: EventRef; outcome: BatchOutcome }> = []
   routing.forEach((entries, position) => {
     for (const entry of entries) first.push({ item: { position, subscription: entry.subscription }, outcome: entry })
   })
 
-  const resend = async (refs: EventRef[]): Promise<BatchOutcome[]> => {
-    const outcomes: BatchOutcome[] = new Array(refs.length)
+  const resend = async (refs: EventRef[]): Promise<Array<BatchOutcome | undefined>> => {
+    const outcomes: Array<BatchOutcome | undefined> = new Array(refs.length)
     const bySubscription = new Map<number, number[]>()
     refs.forEach((ref, slot) => {
       // Only subscription-less entries (events actions-core cannot run) have none; they are never retryable.
@@ -73,6 +87,8 @@ export async function settleBatch(
       [...bySubscription].map(async ([only, slots]) => {
         const events = slots.map((slot) => batch[refs[slot].position].event)
         const answers = only >= 0 ? await sendOnce(events, only) : []
+        // Not sent (the run stopped while it waited for a permit): the engine keeps the last outcomes.
+        if (!answers) return
         slots.forEach((slot, k) => {
           outcomes[slot] = answers[k]?.find((entry) => entry.subscription === only) ?? {
             subscription: refs[slot].subscription,
@@ -110,6 +126,13 @@ export async function settleBatch(
   })
   await recordEntries(context, lines)
   stopIfHopeless(lines, context)
+}
+
+/** What a call's answers tell the pace controller: nothing when it was abandoned, else throttled / overloaded / fine. */
+function routingPace(routing: readonly BatchOutcome[][]): PaceOutcome {
+  const entries = routing.flat()
+  if (entries.some((entry) => entry.abandoned)) return { abandoned: true }
+  return paceOutcome(entries.map((entry) => entry.status))
 }
 
 /**

@@ -3,6 +3,7 @@
  * status; one per distinct reason, itself bounded) and makes the summary at
  * the end. Only its methods change its counts.
  */
+import type { PaceStats } from './pace'
 import { QualityCollector, type OutcomeFacts } from './quality'
 import type { Outcome, ReportLine } from './report'
 import type { ResumeSource } from './resume'
@@ -161,6 +162,7 @@ export class SummaryCollector {
     format: RunSummary['format']
     credentialsCheck: CredentialsCheck
     elapsedMs: number
+    pace?: PaceStats
     resume?: ResumeSource
     stopped?: StopSummary
     sandbox?: SandboxReport
@@ -199,6 +201,7 @@ export class SummaryCollector {
       httpStatuses: { ...this.statuses },
       elapsedMs: fields.elapsedMs,
       eventsPerSecond: seconds > 0 ? Math.round(this.eventsRead / seconds) : this.eventsRead,
+      ...(fields.pace ? { pace: fields.pace } : {}),
       ...(fields.resume ? { resume: fields.resume } : {}),
       ...(fields.stopped ? { stopped: fields.stopped } : {}),
       ...(fields.sandbox ? { sandbox: fields.sandbox } : {}),

@@ -1,5 +1,6 @@
 /** The summary as a person reads it, and the target in a few words (the progress bar's first frame says it too). */
 import type { Stop } from './control'
+import type { PaceStats } from './pace'
 import type { MatchQuality } from './quality'
 import type { CredentialsCheck, ReasonCount, RouteCount, RunSummary, StopSummary, TargetKind } from './summary-types'
 
@@ -105,6 +106,7 @@ export function formatSummary(summary: RunSummary): string {
     `${(summary.elapsedMs / 1000).toFixed(2)} s`,
     `${summary.eventsPerSecond.toLocaleString('en-US')} events/s`
   )
+  if (summary.pace && summary.httpRequests > 0) row('Concurrency', summary.pace.mode, paceText(summary.pace))
   if (summary.sandbox) {
     const sandbox = summary.sandbox
     const refused = Object.entries(sandbox.rejectedRequests)
@@ -149,6 +151,14 @@ function formatQuality(
     `of ${quality.purchases.toLocaleString('en-US')} purchases delivered`
   )
   return quality.hints.map((hint) => `Hint: ${hint}`)
+}
+
+/** "up to 64: peak 12, mean 7.4 in flight; 3 requests refused for rate; 1.2 s waiting to send". */
+function paceText(pace: PaceStats): string {
+  const limit = pace.mode === 'fixed' ? `${pace.maxConcurrency} in flight` : `up to ${pace.maxConcurrency}`
+  const refused = `${number(pace.throttledRequests)} request${pace.throttledRequests === 1 ? '' : 's'} refused for rate`
+  const overloaded = pace.overloadedRequests > 0 ? `, ${number(pace.overloadedRequests)} overloaded` : ''
+  return `${limit}: peak ${pace.peakConcurrency}, mean ${pace.meanConcurrency} in flight; ${refused}${overloaded}; ${(pace.waitingMs / 1000).toFixed(1)} s waiting to send`
 }
 
 function httpAnswers(summary: RunSummary): string {

@@ -3,6 +3,7 @@
  * only, so memory does not grow with the number of events.
  */
 import type { Stop } from './control'
+import type { PaceStats } from './pace'
 import type { MatchQuality } from './quality'
 import type { ResumeSource } from './resume'
 
@@ -100,6 +101,8 @@ export interface RunSummary extends OutcomeCounts {
   httpStatuses: Record<string, number>
   elapsedMs: number
   eventsPerSecond: number
+  /** How the requests were paced: adaptive or fixed, peak and mean in flight, refused for rate, time waiting to be sent. */
+  pace?: PaceStats
   resume?: ResumeSource
   stopped?: StopSummary
   sandbox?: SandboxReport

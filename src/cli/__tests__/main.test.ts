@@ -329,3 +329,30 @@ describe('check-auth', () => {
     expect(stderr).toContain('check-auth needs --access-token and --event-set-id')
   })
 })
+
+describe('send: the pace options', () => {
+  it('documents --concurrency (fixed) and --max-concurrency (the adaptive ceiling)', async () => {
+    const { stdout } = await cli(['send', '--help'])
+    expect(stdout).toMatch(/--concurrency <n>\s+a fixed number of batches in flight \(1–64\);\s+default: adaptive/)
+    expect(stdout).toMatch(/--max-concurrency <n>\s+the most batches in flight the adaptive pace\s+may reach/)
+    expect(stdout).toContain('Pace: by default the runner finds how many batches to keep in flight')
+  })
+
+  it('2 for --max-concurrency with a fixed --concurrency, or above 64', async () => {
+    const both = await cli(['send', SAMPLE, '--concurrency', '2', '--max-concurrency', '8'])
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain('--max-concurrency bounds the adaptive pace')
+    const above = await cli(['send', SAMPLE, '--max-concurrency', '65'])
+    expect(above.code).toBe(2)
+    expect(above.stderr).toContain('max concurrency: must be a whole number from 1 to 64')
+  })
+
+  it('--json gives the pace: adaptive by default, fixed with --concurrency', async () => {
+    const adaptive = JSON.parse((await cli(['send', '-', '--sandbox-url', sandbox.url, '--json'], GOOD_LINES)).stdout)
+    expect((adaptive as RunSummary).pace).toMatchObject({ mode: 'adaptive', maxConcurrency: 64, throttledRequests: 0 })
+    const fixed = JSON.parse(
+      (await cli(['send', '-', '--sandbox-url', sandbox.url, '--json', '--concurrency', '3'], GOOD_LINES)).stdout
+    )
+    expect((fixed as RunSummary).pace).toMatchObject({ mode: 'fixed', maxConcurrency: 3 })
+  })
+})

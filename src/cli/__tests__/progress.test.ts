@@ -29,6 +29,19 @@ describe('formatProgress', () => {
     )
   })
 
+  it('with the pace: the requests in flight now and those throttled so far', () => {
+    expect(
+      formatProgress({
+        target: 'TikTok at https://business-api.tiktok.com',
+        counts,
+        elapsedSeconds: 75,
+        pace: { inFlight: 12, throttled: 3 }
+      })
+    ).toBe(
+      'Sending to TikTok at https://business-api.tiktok.com | 12,000 read: 11,900 delivered, 80 rejected, 20 failed | 12 in flight, 3 throttled | 1:15 elapsed'
+    )
+  })
+
   it('reading stdin (size unknown): counts and time only', () => {
     expect(
       formatProgress({
