@@ -60,43 +60,47 @@ function clock(seconds: number): string {
 
 /**
  * Starts the bar. `totalBytes` undefined: size unknown. cli-progress draws
- * the frames (throttled, redrawn in place); the text of each is formatProgress's.
+ * the frames (throttled, redrawn in place) and keeps the time: the elapsed time
+ * and the ETA are its own (the ETA from the rate of the last updates, so it
+ * follows a run that slows down or speeds up); the text of each frame is
+ * formatProgress's.
  */
-export function startProgress(
-  stream: NodeJS.WritableStream,
-  target: string,
-  totalBytes: number | undefined,
-  now: () => number = Date.now
-): Progress {
+export function startProgress(stream: NodeJS.WritableStream, target: string, totalBytes: number | undefined): Progress {
   const known = totalBytes !== undefined && totalBytes > 0
-  const started = now()
   let counts: LiveCounts = { read: 0, delivered: 0, rejected: 0, failed: 0 }
-  let bytes = 0
   const bar = new SingleBar({
     stream,
-    format: () => {
-      const elapsedSeconds = (now() - started) / 1000
-      const fraction = known ? Math.min(1, bytes / totalBytes) : undefined
-      const etaSeconds =
-        fraction !== undefined && fraction > 0.01 ? (elapsedSeconds / fraction) * (1 - fraction) : undefined
+    format: (_options, params) => {
+      const elapsedSeconds = (Date.now() - params.startTime) / 1000
+      const fraction = known ? Math.min(1, params.value / params.total) : undefined
+      const etaSeconds = fraction !== undefined && fraction > 0.01 ? etaOf(params.eta) : undefined
       return formatProgress({ target, counts, fraction, elapsedSeconds, etaSeconds })
     },
     hideCursor: true,
     clearOnComplete: true,
     fps: 10,
+    // The ETA from the rate over the last 50 reads of the input (1 MiB each at most).
+    etaBuffer: 50,
     // main decides whether to show the bar (only on a terminal); tests draw it into a stream.
     noTTYOutput: true,
     notTTYSchedule: 1000
   })
-  bar.start(1, 0)
+  let bytes = 0
+  bar.start(known ? totalBytes : 1, 0)
   return {
     read: (count) => {
       bytes += count
+      if (known) bar.update(bytes)
     },
     update: (next) => {
       counts = next
-      bar.update(0)
+      bar.update(known ? bytes : 0)
     },
     stop: () => bar.stop()
   }
+}
+
+/** cli-progress's ETA in seconds, or undefined while it cannot tell ('NULL', 'INF'). */
+function etaOf(eta: unknown): number | undefined {
+  return typeof eta === 'number' ? eta : undefined
 }

@@ -60,13 +60,16 @@ describe('the bar during a run', () => {
       .map((frame) => frame.trim())
       .filter((frame) => frame.startsWith('Sending to'))
 
+  afterEach(() => jest.useRealTimers())
+
   it('names the target in its first frame, and its counts add up to what the run did', () => {
     const stream = new PassThrough()
     let output = ''
     stream.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
-    let now = 0
-    const progress = startProgress(stream, 'TikTok at https://business-api.tiktok.com', 1000, () => now)
-    now = 2000
+    // cli-progress keeps the time (elapsed and ETA): a fake clock moves it.
+    jest.useFakeTimers({ now: 0 })
+    const progress = startProgress(stream, 'TikTok at https://business-api.tiktok.com', 1000)
+    jest.setSystemTime(2000)
     progress.read(500)
     progress.update({ read: 10, delivered: 7, rejected: 2, failed: 1 })
     progress.stop()
