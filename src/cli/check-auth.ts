@@ -31,6 +31,8 @@ export interface VerifyRetries {
   random?: () => number
   /** Stops retrying (a Ctrl-C during the check). */
   stop?: AbortSignal
+  /** Abandons the check's request in flight (a second Ctrl-C, or the stop wait running out). */
+  abort?: AbortSignal
 }
 
 /** One run of the check: accepted, or the error's status (0 when it carried none: no answer) and message. */
@@ -53,7 +55,7 @@ export async function verifyCredentials(
 ): Promise<CredentialsVerdict> {
   const check = async (): Promise<CheckAttempt> => {
     try {
-      await router.testAuthentication()
+      await router.testAuthentication(retries?.abort)
       return { accepted: true, status: 200, message: '' }
     } catch (error) {
       return {

@@ -51,6 +51,7 @@ interface TargetFlags {
 interface SendFlags extends TargetFlags {
   authCheck: boolean
   resume: string[]
+  resumeUntargeted?: boolean
   stopWait: number
   dryRun?: boolean
   pretty?: boolean
@@ -107,9 +108,13 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     )
     .option(
       '--resume <report>',
-      'skip the events this earlier report shows delivered (repeat for several reports)',
+      'skip the events this earlier report shows delivered to the same target, by event_id (repeat for several reports)',
       (value: string, previous: string[]) => [...previous, value],
       []
+    )
+    .option(
+      '--resume-untargeted',
+      "also count the deliveries of --resume lines that name no target (reports of versions before 'target') as made to this run's target"
     )
     .option(
       '--fail-on-rejects',
@@ -159,6 +164,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
         apiUrl: flags.apiUrl,
         authCheck: flags.authCheck,
         resume: flags.resume,
+        resumeUntargeted: flags.resumeUntargeted === true,
         interrupts: io.interrupts,
         stopWaitMs: flags.stopWait * 1000,
         notices: io.stderr,

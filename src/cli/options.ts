@@ -11,7 +11,7 @@ import destinationDefinition from '../destinations/tiktok-offline-conversions'
 import type { Settings } from '../destinations/tiktok-offline-conversions/generated-types'
 import { toCountryCode } from '../destinations/tiktok-offline-conversions/identity'
 import type { SandboxOptions } from '../sandbox/server'
-import type { InterruptSource } from './control'
+import { DEFAULT_STOP_WAIT_MS, MAX_TIMER_MS, type InterruptSource } from './control'
 import { InputOutputError, UsageError, errorMessage, ioErrorMessage } from './errors'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep } from './retry'
 import { customSubscription, presetSubscriptions, type RouteSubscription } from './subscriptions'
@@ -60,8 +60,10 @@ export interface RunSendOptions {
 
   /** Write one NDJSON line per input event to this file. */
   report?: string
-  /** Reports of earlier runs: the events they show delivered are skipped. */
+  /** Reports of earlier runs: the events they show delivered to this run's target are skipped. */
   resume?: string[]
+  /** Count the deliveries in --resume lines that name no target (reports of earlier versions) as made to this target. */
+  resumeUntargeted?: boolean
 
   /** Events read per onBatch call (default 1000). */
   batchSize?: number
@@ -118,6 +120,8 @@ export interface ValidSendOptions {
   concurrency?: number
   maxConcurrency: number
   policy: RetryPolicy
+  /** After the first signal, how long the requests in flight may take (at most Node's timer limit). */
+  stopWaitMs: number
   defaultPhoneCountry?: string
   subscriptions: RouteSubscription[]
 }
@@ -128,6 +132,12 @@ export async function validateSendOptions(options: RunSendOptions): Promise<Vali
   const batchSize = integerOption('batch size', options.batchSize ?? DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE)
   const pace = paceOptions(options)
   const policy = retryPolicy(options.retry)
+  const stopWaitMs = options.stopWaitMs ?? DEFAULT_STOP_WAIT_MS
+  if (!(Number.isFinite(stopWaitMs) && stopWaitMs >= 0 && stopWaitMs <= MAX_TIMER_MS)) {
+    throw new UsageError(
+      `stop wait: must be from 0 to ${MAX_TIMER_MS} ms (--stop-wait ${Math.floor(MAX_TIMER_MS / 1000)} s, about 24.8 days: the longest wait Node's timers keep)`
+    )
+  }
   const defaultPhoneCountry = phoneCountry(options.defaultPhoneCountry)
   // Before any input is opened: an invalid --subscribe is refused with nothing read.
   const subscriptions = await resolveSubscriptions(definition, options)
@@ -136,7 +146,7 @@ export async function validateSendOptions(options: RunSendOptions): Promise<Vali
       `--report ${options.report} is also a --resume report: write the new report to another file (the old one is read, not rewritten)`
     )
   }
-  return { definition, batchSize, ...pace, policy, defaultPhoneCountry, subscriptions }
+  return { definition, batchSize, ...pace, policy, stopWaitMs, defaultPhoneCountry, subscriptions }
 }
 
 /** --concurrency N: that many, fixed. Otherwise the pace adapts, up to --max-concurrency (default 64). */
@@ -169,6 +179,11 @@ function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
     ['max Retry-After', policy.maxRetryAfterMs]
   ] as const) {
     if (!(Number.isFinite(value) && value >= 0)) throw new UsageError(`${name}: must be a number of milliseconds ≥ 0`)
+    if (value > MAX_TIMER_MS) {
+      throw new UsageError(
+        `${name}: must be at most ${MAX_TIMER_MS} ms (about 24.8 days: the longest wait Node's timers keep; a longer one would fire at once)`
+      )
+    }
   }
   return policy
 }

@@ -7,6 +7,7 @@
  * Why not a library: retry packages re-run a whole call; this re-sends only the items of a batch still retryable.
  */
 import { setTimeout as wait } from 'node:timers/promises'
+import { MAX_TIMER_MS } from './control'
 
 export interface RetryPolicy {
   /** Re-sends after the first attempt (0 = never retry). */
@@ -28,9 +29,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /** Waits `ms`; resolves early when `signal` fires (a stopping run does not sit out a 30-second back-off). */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
 
-/** Node's abortable timer; the abort ends the wait, it is not an error. */
+/** Node's abortable timer (never past its limit, where it would fire at once); the abort ends the wait, it is not an error. */
 export const realSleep: Sleep = (ms, signal) =>
-  wait(ms, undefined, { signal }).catch((error: unknown) => {
+  wait(Math.min(ms, MAX_TIMER_MS), undefined, { signal }).catch((error: unknown) => {
     if (!signal?.aborted) throw error
   })
 

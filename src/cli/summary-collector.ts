@@ -10,6 +10,7 @@ import type { ResumeSource } from './resume'
 import type {
   CredentialsCheck,
   LiveCounts,
+  NotInReport,
   OutcomeCounts,
   ReasonCount,
   RouteCount,
@@ -82,6 +83,7 @@ export class SummaryCollector {
   private messageIdsGenerated = 0
   private retried = 0
   private httpRequests = 0
+  private notInReport: NotInReport | undefined
 
   /** One input item was read: counted once, whatever its lines. */
   countEvent(item: { messageIdGenerated?: boolean; routed: boolean }): void {
@@ -120,6 +122,13 @@ export class SummaryCollector {
       route[field]++
       this.routes.set(key, route)
     }
+  }
+
+  /** Lines the report could not take (it failed): the summary says how many, and how many were deliveries. */
+  countNotInReport(lines: readonly ReportLine[]): void {
+    const missing = (this.notInReport ??= { lines: 0, delivered: 0 })
+    missing.lines += lines.length
+    for (const line of lines) if (line.outcome === 'delivered') missing.delivered++
   }
 
   /** One HTTP request the destination started (the credentials check included). */
@@ -206,6 +215,7 @@ export class SummaryCollector {
       ...(fields.stopped ? { stopped: fields.stopped } : {}),
       ...(fields.sandbox ? { sandbox: fields.sandbox } : {}),
       ...(fields.report ? { report: fields.report } : {}),
+      ...(this.notInReport ? { notInReport: { ...this.notInReport } } : {}),
       dryRun: fields.dryRun
     }
   }

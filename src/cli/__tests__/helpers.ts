@@ -6,8 +6,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { rm, readFile } from 'node:fs/promises'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PassThrough, Readable } from 'node:stream'
 import { freshDates } from '../../../samples/fresh-dates'
+import { startSandbox, type Sandbox } from '../../sandbox/server'
+import { runCli, type CliIO } from '../main'
 import type { ReportLine } from '../report'
 
 export const ROOT = join(__dirname, '..', '..', '..')
@@ -60,6 +65,52 @@ export function countOutcomes(lines: readonly ReportLine[]): Record<string, numb
   const counts: Record<string, number> = {}
   for (const line of lines) counts[line.outcome] = (counts[line.outcome] ?? 0) + 1
   return counts
+}
+
+export interface Captured {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** The command line run in-process: its exit status and what it wrote. */
+export async function cli(args: string[], stdin: string | AsyncIterable<Buffer> = ''): Promise<Captured> {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  stdout.on('data', (chunk: Buffer) => out.push(chunk))
+  stderr.on('data', (chunk: Buffer) => err.push(chunk))
+  const io: CliIO = { stdout, stderr, stdin: typeof stdin === 'string' ? Readable.from([Buffer.from(stdin)]) : stdin }
+  const code = await runCli(args, io)
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
+}
+
+/**
+ * A scratch folder and the built-in sandbox for a test file: made before its
+ * tests, removed after them; the sandbox's counts are reset before each test.
+ */
+export function scratchAndSandbox(prefix: string): { readonly dir: string; readonly sandbox: Sandbox } {
+  const state: { dir?: string; sandbox?: Sandbox } = {}
+  beforeAll(async () => {
+    state.dir = mkdtempSync(join(tmpdir(), prefix))
+    state.sandbox = await startSandbox()
+  })
+  afterAll(async () => {
+    await state.sandbox?.close()
+    if (state.dir) rmSync(state.dir, { recursive: true, force: true })
+  })
+  beforeEach(() => state.sandbox?.reset())
+  return {
+    get dir(): string {
+      if (state.dir === undefined) throw new Error('scratchAndSandbox: used outside a test')
+      return state.dir
+    },
+    get sandbox(): Sandbox {
+      if (state.sandbox === undefined) throw new Error('scratchAndSandbox: used outside a test')
+      return state.sandbox
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------

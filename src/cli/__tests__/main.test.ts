@@ -2,32 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough, Readable } from 'node:stream'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
-import { runCli, type CliIO } from '../main'
 import type { RunSummary } from '../summary-types'
-import { freshSample } from './helpers'
+import { cli, freshSample } from './helpers'
 
 let SAMPLE: string
 let GOOD_LINES: string
-
-interface Captured {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-async function cli(args: string[], stdin: string | AsyncIterable<Buffer> = ''): Promise<Captured> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: Buffer[] = []
-  const err: Buffer[] = []
-  stdout.on('data', (chunk: Buffer) => out.push(chunk))
-  stderr.on('data', (chunk: Buffer) => err.push(chunk))
-  const io: CliIO = { stdout, stderr, stdin: typeof stdin === 'string' ? Readable.from([Buffer.from(stdin)]) : stdin }
-  const code = await runCli(args, io)
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
-}
 
 let sandbox: Sandbox
 let dir: string
@@ -227,7 +207,7 @@ describe('exit statuses', () => {
     expect(summary.stopped?.reason).toBe('unreachable')
     expect(summary.stopped?.message).toMatch(
       new RegExp(
-        `^the credentials could not be checked by the TikTok sandbox at http://127\\.0\\.0\\.1:${port}: Could not reach TikTok: .+; nothing was sent$`
+        `^the credentials could not be checked: no answer from the TikTok sandbox at http://127\\.0\\.0\\.1:${port}: Could not reach TikTok: .+; nothing was sent$`
       )
     )
   })
