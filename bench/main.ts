@@ -1,12 +1,13 @@
 /**
  * npm run bench [-- --overhead-events N] [--rounds N] [--events N] [--latency-ms MS] [--runner-events N]
- *               [--backfill-events N] [--resume-events N] [--interruptions N] [--memory-events N]
- *               [--memory-event-chars N] [--only a,b]
- * Sections: overhead, destination, runner, faults, backfill, resume, memory, each in a fresh process.
+ *               [--backfill-events N] [--resume-events N] [--interruptions N] [--adaptive-seconds S]
+ *               [--adaptive-min-events N] [--memory-events N] [--memory-event-chars N] [--only a,b]
+ * Sections: overhead, destination, runner, faults, backfill, resume, adaptive, memory, each in a fresh process.
  * Prints a table and one JSON line per section. Figures, not assertions: see README.
  */
 import { spawnSync } from 'node:child_process'
 import os from 'node:os'
+import { benchAdaptive, type PaceRun } from './adaptive'
 import { benchDestination } from './destination'
 import { benchOverhead } from './overhead'
 import { benchBackfill, benchMemory, benchResume, benchRunner, type RunnerFigures } from './runner'
@@ -34,7 +35,7 @@ function printRunner(section: string, title: string, figures: RunnerFigures): vo
   console.log(JSON.stringify({ bench: section, machine: machine(), ...figures }))
 }
 
-const SECTIONS = ['overhead', 'destination', 'runner', 'faults', 'backfill', 'resume', 'memory']
+const SECTIONS = ['overhead', 'destination', 'runner', 'faults', 'backfill', 'resume', 'adaptive', 'memory']
 
 /** Each section in a process of its own, so one section's memory does not show in the next one's figures. */
 function runSectionsApart(sections: string[]): void {
@@ -123,6 +124,18 @@ async function main(): Promise<void> {
     )
     console.log(JSON.stringify({ bench: 'resume', machine: machine(), ...figures }))
   }
+  if (wanted('adaptive')) {
+    const seconds = option('adaptive-seconds', 15)
+    const minEvents = option('adaptive-min-events', 5000)
+    console.log(
+      `\n# adaptive: the CLI → sandbox (own processes), latency × rate limit, default pace vs --concurrency 4; each cell ~${seconds} s at its ceiling (≥ ${minEvents} events)`
+    )
+    const { zeroLatencyRate, runs } = await benchAdaptive(seconds, minEvents, (run) =>
+      console.log(JSON.stringify({ bench: 'adaptive', machine: machine(), ...run }))
+    )
+    console.log(`zero-latency rate (the ceiling without a rate limit): ${zeroLatencyRate} events/s`)
+    console.table(sideBySide(runs))
+  }
   if (wanted('memory')) {
     const events = option('memory-events', 300)
     const chars = option('memory-event-chars', 600_000)
@@ -134,6 +147,32 @@ async function main(): Promise<void> {
     console.log(`CLI RSS (MB) at each tenth of the run: ${rssByTenthMb.join(' ')}`)
     console.log(JSON.stringify({ bench: 'memory', machine: machine(), ...row, rssByTenthMb }))
   }
+}
+
+/** One row per cell: the adaptive run beside the fixed-4 one. */
+function sideBySide(runs: readonly PaceRun[]): Record<string, string | number>[] {
+  const rows: Record<string, string | number>[] = []
+  for (const run of runs) {
+    if (run.mode !== 'adaptive') continue
+    const fixed = runs.find(
+      (other) => other.mode === 'fixed-4' && other.latencyMs === run.latencyMs && other.rateLimit === run.rateLimit
+    )
+    rows.push({
+      latencyMs: run.latencyMs,
+      rateLimit: run.rateLimit,
+      events: run.events,
+      'adaptive ev/s': run.eventsPerSecond,
+      'adaptive %ceil': Math.round(run.shareOfCeiling * 100),
+      'adaptive refused': `${run.refused} (${(run.refusedShare * 100).toFixed(1)} %)`,
+      'adaptive peak/mean': `${run.peakConcurrency}/${run.meanConcurrency}`,
+      'fixed-4 ev/s': fixed?.eventsPerSecond ?? '',
+      'fixed-4 %ceil': fixed ? Math.round(fixed.shareOfCeiling * 100) : '',
+      'fixed-4 refused': fixed ? `${fixed.refused} (${(fixed.refusedShare * 100).toFixed(1)} %)` : '',
+      'dup/lost': `${run.duplicates + (fixed?.duplicates ?? 0)}/${run.lost + (fixed?.lost ?? 0)}`,
+      'RSS MB a/f': `${run.peakRssMb}/${fixed?.peakRssMb ?? ''}`
+    })
+  }
+  return rows
 }
 
 main().catch((error: unknown) => {

@@ -4,9 +4,13 @@
  * - interrupted (Ctrl-C, SIGTERM): stop reading, launch nothing new, let the
  *   requests in flight finish for at most `stopWaitMs`, then abort them (a
  *   second signal aborts at once);
- * - credentials refused (a 401-class answer) or the target unreachable (no
- *   answer at all): send nothing more, but read the rest of the input so that
- *   every remaining event is reported "not sent";
+ * - credentials refused (a 401-class answer), the target unreachable (no
+ *   answer at all, from the start or for a sustained stretch mid-run), or the
+ *   target failing the credentials check (it answered, but only 5xx / 429):
+ *   send nothing more, but read the rest of the input so that every remaining
+ *   event is reported "not sent";
+ * - the report could not be written (disk full): send nothing more and read
+ *   nothing more, at once; what cannot be written is counted in the summary;
  * - the input failed (a file cut short, not UTF-8 further in): stop reading;
  *   what was read before is still sent.
  *
@@ -14,7 +18,8 @@
  * one still stops what it stops (a signal after a refusal stops the reading).
  */
 
-export type StopReason = 'interrupted' | 'credentials-refused' | 'unreachable' | 'input-failed'
+export type StopReason =
+  'interrupted' | 'credentials-refused' | 'unreachable' | 'target-failed' | 'input-failed' | 'report-failed'
 
 export interface Stop {
   reason: StopReason
@@ -26,6 +31,13 @@ export interface Stop {
 export type InterruptSource = (onSignal: (signal: string) => void) => () => void
 
 export const DEFAULT_STOP_WAIT_MS = 30_000
+
+/**
+ * The longest wait Node's timers keep (2^31 − 1 ms, about 24.8 days): a longer
+ * one fires after 1 ms. Options are checked against it (./options), and every
+ * wait is clamped to it.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1
 
 export class RunControl {
   private first: Stop | undefined
@@ -85,40 +97,60 @@ export class RunControl {
   halt(reason: StopReason, message: string): void {
     const stop = { reason, message }
     this.first ??= stop
-    if (reason === 'interrupted' || reason === 'input-failed') this.reading.abort()
+    if (reason === 'interrupted' || reason === 'input-failed' || reason === 'report-failed') this.reading.abort()
     if (reason !== 'input-failed' && !this.sendStop) {
       this.sendStop = stop
       this.stopping.abort()
     }
   }
 
-  /** A signal: the first stops gracefully (bounded wait), the second aborts what is in flight. */
-  interrupt(signal: string, inFlight: number): void {
+  /**
+   * A signal: the first stops gracefully (bounded wait), the second aborts
+   * what is in flight: batches, or the credentials check (`checking`).
+   */
+  interrupt(signal: string, inFlight: number, checking = false): void {
     if (++this.signals > 1) {
       if (!this.aborted)
-        this.notify(`${signal} again: abandoning the requests in flight (their events are reported unknown)`)
+        this.notify(
+          checking
+            ? `${signal} again: abandoning the credentials check`
+            : `${signal} again: abandoning the requests in flight (their events are reported unknown)`
+        )
       this.abortNow()
       return
     }
     this.halt('interrupted', `interrupted by ${signal}`)
-    if (inFlight === 0) {
+    if (inFlight === 0 && !checking) {
       this.notify(`${signal}: stopping (no batch in flight).`)
       return
     }
     const wait = this.stopWaitMs < 1000 ? `${this.stopWaitMs} ms` : `${Math.round(this.stopWaitMs / 100) / 10} s`
     this.notify(
-      `${signal}: stopping. Waiting up to ${wait} for the ${inFlight} batch${inFlight === 1 ? '' : 'es'} in flight; ${signal} again abandons them.`
+      checking
+        ? `${signal}: stopping. Waiting up to ${wait} for the credentials check in flight; ${signal} again abandons it.`
+        : `${signal}: stopping. Waiting up to ${wait} for the ${inFlight} batch${inFlight === 1 ? '' : 'es'} in flight; ${signal} again abandons them.`
     )
-    this.abortTimer = setTimeout(() => {
-      this.notify(`no answer within ${wait}: abandoning the requests in flight (their events are reported unknown)`)
-      this.abortNow()
-    }, this.stopWaitMs)
+    this.abortTimer = setTimeout(
+      () => {
+        this.notify(
+          checking
+            ? `no answer within ${wait}: abandoning the credentials check`
+            : `no answer within ${wait}: abandoning the requests in flight (their events are reported unknown)`
+        )
+        this.abortNow()
+      },
+      Math.min(this.stopWaitMs, MAX_TIMER_MS)
+    )
     this.abortTimer.unref()
   }
 
-  /** Subscribes to `source` until `dispose`. */
-  listen(source: InterruptSource | undefined, inFlight: () => number): () => void {
-    const unsubscribe = source?.((signal) => this.interrupt(signal, inFlight())) ?? (() => undefined)
+  /** Subscribes to `source` until `dispose`; `checking` says whether the credentials check is what is in flight. */
+  listen(
+    source: InterruptSource | undefined,
+    inFlight: () => number,
+    checking: () => boolean = () => false
+  ): () => void {
+    const unsubscribe = source?.((signal) => this.interrupt(signal, inFlight(), checking())) ?? (() => undefined)
     return () => {
       unsubscribe()
       clearTimeout(this.abortTimer)

@@ -1,5 +1,7 @@
 /**
- * The deliveries --resume skips: each a (messageId, preset) pair, kept as a
+ * The deliveries --resume skips: each what TikTok de-duplicates by, an
+ * (event_id, event name) pair (a null name: any name, for the lines of earlier
+ * versions, which did not record it), kept as a
  * 96-bit digest (95 bits of SHA-256 and a bit that marks the slot used) in an
  * open-addressing table (12 bytes a slot). A backfill's reports hold millions
  * of deliveries, and a Set of their strings would take hundreds of megabytes;
@@ -14,19 +16,26 @@ const WORDS = 3
 export class DeliveredSet {
   private slots = new Uint32Array(1024 * WORDS)
   private count = 0
+  private anyName = false
 
   get size(): number {
     return this.count
   }
 
-  /** Adds the delivery; false when it was there already. */
-  add(messageId: string, preset: string | null): boolean {
+  /** Adds the delivery (a null event name: of any name); false when it was there already. */
+  add(eventId: string, event: string | null): boolean {
     if ((this.count + 1) * 2 > this.capacity) this.grow()
-    return this.insert(digest(messageId, preset))
+    if (event === null) this.anyName = true
+    return this.insert(digest(eventId, event))
   }
 
-  has(messageId: string, preset: string | null): boolean {
-    const key = digest(messageId, preset)
+  /** Whether the event was delivered under this name (or under any, as an earlier version recorded it). */
+  has(eventId: string, event: string | null): boolean {
+    return this.holds(eventId, event) || (event !== null && this.anyName && this.holds(eventId, null))
+  }
+
+  private holds(eventId: string, event: string | null): boolean {
+    const key = digest(eventId, event)
     const mask = this.capacity - 1
     for (let slot = key[1] & mask; ; slot = (slot + 1) & mask) {
       const at = slot * WORDS
@@ -63,8 +72,8 @@ export class DeliveredSet {
 }
 
 /** 96 bits of SHA-256 of the delivery, the lowest bit of the first word set so that 0 means an empty slot. */
-function digest(messageId: string, preset: string | null): Uint32Array {
-  const bytes = hash('sha256', `${messageId}\u0000${preset ?? ''}`, 'buffer')
+function digest(eventId: string, event: string | null): Uint32Array {
+  const bytes = hash('sha256', `${eventId}\u0000${event ?? ''}`, 'buffer')
   const words = new Uint32Array(WORDS)
   words[0] = bytes.readUInt32LE(0) | 1
   words[1] = bytes.readUInt32LE(4)

@@ -9,6 +9,8 @@ export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
 /** Bad command line, unreadable or undecodable input, bad mapping, unwritable report. */
 export const EXIT_USAGE = 2
+/** The report could not be written (disk full…) during the run: sending stopped at once; the summary says what is not in the report. */
+export const EXIT_REPORT_FAILED = 3
 /** Interrupted by SIGINT or SIGTERM (128 + SIGINT's 2, as shells report Ctrl-C). */
 export const EXIT_INTERRUPTED = 130
 
@@ -19,8 +21,11 @@ export function exitStatus(summary: RunSummary, failOnRejects: boolean): number 
       return EXIT_INTERRUPTED
     case 'input-failed':
       return EXIT_USAGE
+    case 'report-failed':
+      return EXIT_REPORT_FAILED
     case 'credentials-refused':
     case 'unreachable':
+    case 'target-failed':
       return EXIT_FAILURE
     case undefined:
       return failOnRejects && hasRejects(summary) ? EXIT_FAILURE : EXIT_OK

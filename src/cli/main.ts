@@ -20,7 +20,6 @@ import {
 } from './help'
 import {
   DEFAULT_BATCH_SIZE,
-  DEFAULT_CONCURRENCY,
   MAX_BATCH_SIZE,
   MAX_CONCURRENCY,
   nonNegativeInteger,
@@ -52,6 +51,7 @@ interface TargetFlags {
 interface SendFlags extends TargetFlags {
   authCheck: boolean
   resume: string[]
+  resumeUntargeted?: boolean
   stopWait: number
   dryRun?: boolean
   pretty?: boolean
@@ -61,7 +61,8 @@ interface SendFlags extends TargetFlags {
   report?: string
   failOnRejects?: boolean
   batchSize: number
-  concurrency: number
+  concurrency?: number
+  maxConcurrency?: number
   maxRetries: number
   retryBaseMs: number
   retryMaxMs: number
@@ -107,9 +108,13 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     )
     .option(
       '--resume <report>',
-      'skip the events this earlier report shows delivered (repeat for several reports)',
+      'skip the events this earlier report shows delivered to the same target, by event_id (repeat for several reports)',
       (value: string, previous: string[]) => [...previous, value],
       []
+    )
+    .option(
+      '--resume-untargeted',
+      "also count the deliveries of --resume lines that name no target (reports of versions before 'target') as made to this run's target"
     )
     .option(
       '--fail-on-rejects',
@@ -123,9 +128,13 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     )
     .option(
       '--concurrency <n>',
-      `batches in flight at once (1–${MAX_CONCURRENCY})`,
-      positiveInteger,
-      DEFAULT_CONCURRENCY
+      `a fixed number of batches in flight (1–${MAX_CONCURRENCY}); default: adaptive, the runner finds its own pace`,
+      positiveInteger
+    )
+    .option(
+      '--max-concurrency <n>',
+      `the most batches in flight the adaptive pace may reach (1–${MAX_CONCURRENCY}; default ${MAX_CONCURRENCY})`,
+      positiveInteger
     )
     .option('--max-retries <n>', 'retries of a retryable outcome', nonNegativeInteger, DEFAULT_RETRY_POLICY.maxRetries)
     .option('--retry-base-ms <ms>', 'back-off base', nonNegativeInteger, DEFAULT_RETRY_POLICY.baseDelayMs)
@@ -157,6 +166,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
         apiUrl: flags.apiUrl,
         authCheck: flags.authCheck,
         resume: flags.resume,
+        resumeUntargeted: flags.resumeUntargeted === true,
         interrupts: io.interrupts,
         stopWaitMs: flags.stopWait * 1000,
         notices: io.stderr,
@@ -169,6 +179,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
         report: flags.report,
         batchSize: flags.batchSize,
         concurrency: flags.concurrency,
+        maxConcurrency: flags.maxConcurrency,
         retry: { maxRetries: flags.maxRetries, baseDelayMs: flags.retryBaseMs, maxDelayMs: flags.retryMaxMs },
         progress: flags.progress && io.stderr.isTTY === true,
         progressStream: io.stderr

@@ -11,7 +11,7 @@ import destinationDefinition from '../destinations/tiktok-offline-conversions'
 import type { Settings } from '../destinations/tiktok-offline-conversions/generated-types'
 import { toCountryCode } from '../destinations/tiktok-offline-conversions/identity'
 import type { SandboxOptions } from '../sandbox/server'
-import type { InterruptSource } from './control'
+import { DEFAULT_STOP_WAIT_MS, MAX_TIMER_MS, type InterruptSource } from './control'
 import { InputOutputError, UsageError, errorMessage, ioErrorMessage } from './errors'
 import { checkOutputPaths } from './output-paths'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep } from './retry'
@@ -19,7 +19,7 @@ import { customSubscription, presetSubscriptions, type RouteSubscription } from 
 
 export const DEFAULT_BATCH_SIZE = 1000
 export const MAX_BATCH_SIZE = 10_000
-export const DEFAULT_CONCURRENCY = 4
+/** The most batches in flight, adaptive or fixed (and the adaptive pace's default ceiling). */
 export const MAX_CONCURRENCY = 64
 
 export interface RunSendOptions {
@@ -61,13 +61,17 @@ export interface RunSendOptions {
 
   /** Write one NDJSON line per input event to this file. */
   report?: string
-  /** Reports of earlier runs: the events they show delivered are skipped. */
+  /** Reports of earlier runs: the events they show delivered to this run's target are skipped. */
   resume?: string[]
+  /** Count the deliveries in --resume lines that name no target (reports of earlier versions) as made to this target. */
+  resumeUntargeted?: boolean
 
   /** Events read per onBatch call (default 1000). */
   batchSize?: number
-  /** Batches in flight at once (default 4). */
+  /** A fixed number of batches in flight (--concurrency N); by default the runner finds its own pace (adaptive). */
   concurrency?: number
+  /** The most batches in flight the adaptive pace may reach (--max-concurrency; default and at most 64). */
+  maxConcurrency?: number
   retry?: Partial<RetryPolicy>
   /** For tests: how back-off waits, and the jitter source. */
   sleep?: Sleep
@@ -113,8 +117,12 @@ export function validateCheckAuthOptions(options: CheckAuthOptions): void {
 export interface ValidSendOptions {
   definition: DestinationDefinition<Settings>
   batchSize: number
-  concurrency: number
+  /** A fixed number of batches in flight (--concurrency); undefined: the pace adapts, up to `maxConcurrency`. */
+  concurrency?: number
+  maxConcurrency: number
   policy: RetryPolicy
+  /** After the first signal, how long the requests in flight may take (at most Node's timer limit). */
+  stopWaitMs: number
   defaultPhoneCountry?: string
   subscriptions: RouteSubscription[]
 }
@@ -123,8 +131,14 @@ export interface ValidSendOptions {
 export async function validateSendOptions(options: RunSendOptions): Promise<ValidSendOptions> {
   const definition = options.definition ?? destinationDefinition
   const batchSize = integerOption('batch size', options.batchSize ?? DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE)
-  const concurrency = integerOption('concurrency', options.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY)
+  const pace = paceOptions(options)
   const policy = retryPolicy(options.retry)
+  const stopWaitMs = options.stopWaitMs ?? DEFAULT_STOP_WAIT_MS
+  if (!(Number.isFinite(stopWaitMs) && stopWaitMs >= 0 && stopWaitMs <= MAX_TIMER_MS)) {
+    throw new UsageError(
+      `stop wait: must be from 0 to ${MAX_TIMER_MS} ms (--stop-wait ${Math.floor(MAX_TIMER_MS / 1000)} s, about 24.8 days: the longest wait Node's timers keep)`
+    )
+  }
   const defaultPhoneCountry = phoneCountry(options.defaultPhoneCountry)
   // Before any input is opened: an invalid --subscribe is refused with nothing read.
   const subscriptions = await resolveSubscriptions(definition, options)
@@ -135,7 +149,21 @@ export async function validateSendOptions(options: RunSendOptions): Promise<Vali
     resume: options.resume,
     report: options.report
   })
-  return { definition, batchSize, concurrency, policy, defaultPhoneCountry, subscriptions }
+  return { definition, batchSize, ...pace, policy, stopWaitMs, defaultPhoneCountry, subscriptions }
+}
+
+/** --concurrency N: that many, fixed. Otherwise the pace adapts, up to --max-concurrency (default 64). */
+function paceOptions(options: RunSendOptions): Pick<ValidSendOptions, 'concurrency' | 'maxConcurrency'> {
+  if (options.concurrency === undefined) {
+    return {
+      maxConcurrency: integerOption('max concurrency', options.maxConcurrency ?? MAX_CONCURRENCY, 1, MAX_CONCURRENCY)
+    }
+  }
+  if (options.maxConcurrency !== undefined) {
+    throw new UsageError('--max-concurrency bounds the adaptive pace: it does not go with a fixed --concurrency')
+  }
+  const concurrency = integerOption('concurrency', options.concurrency, 1, MAX_CONCURRENCY)
+  return { concurrency, maxConcurrency: concurrency }
 }
 
 function integerOption(name: string, value: number, min: number, max: number): number {
@@ -154,6 +182,11 @@ function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
     ['max Retry-After', policy.maxRetryAfterMs]
   ] as const) {
     if (!(Number.isFinite(value) && value >= 0)) throw new UsageError(`${name}: must be a number of milliseconds ≥ 0`)
+    if (value > MAX_TIMER_MS) {
+      throw new UsageError(
+        `${name}: must be at most ${MAX_TIMER_MS} ms (about 24.8 days: the longest wait Node's timers keep; a longer one would fire at once)`
+      )
+    }
   }
   return policy
 }

@@ -8,14 +8,13 @@
  * not is reported "not sent", what was abandoned in flight "unknown".
  */
 import { unlessAborted } from './control'
-import type { DeliveredSet } from './delivered-set'
 import { InputOutputError, errorMessage } from './errors'
 import { readEventChunks, type InputEvent, type InputFormat, type InputItem } from './input'
 import type { Progress } from './progress'
 import { recordEntries } from './record'
-import { inputErrorLine, notSentLine, skippedLine, unroutedLine, type ReportEntry } from './report-lines'
+import { inputErrorLine, notSentLine, unroutedLine, type ReportEntry } from './report-lines'
 import type { BatchScheduler } from './scheduler'
-import { settleBatch, type BatchContext } from './settle-batch'
+import { settleBatch, unsentLines, type BatchContext } from './settle-batch'
 import { textBytes, type Source } from './sources'
 import type { StopSummary } from './summary-types'
 
@@ -25,7 +24,7 @@ import type { StopSummary } from './summary-types'
  * holds its events parsed, then mapped, then serialized: about 5 times its
  * input text (measured with 300 events of 600,000 characters each, see the
  * README's memory benchmark), so the runner's memory is bounded by about
- * (concurrency + 1) × 5 × this, not by the events' count alone.
+ * (batches under way) × 5 × this, not by the events' count alone.
  */
 export const MAX_BATCH_INPUT_CHARS = 8 * 2 ** 20
 
@@ -35,8 +34,6 @@ export interface PipelineContext extends BatchContext {
   maxBatchChars?: number
   /** How many batches may be in flight. */
   scheduler: BatchScheduler
-  /** Deliveries of earlier runs (--resume): skipped. */
-  delivered?: DeliveredSet
 }
 
 /** What the reading found, for the summary. */
@@ -49,7 +46,11 @@ export interface ReadFacts {
   filesNotRead: number
 }
 
-/** Runs the sources through the destination. Throws only for what must end the run with exit 2 (a report that cannot be written). */
+/**
+ * Runs the sources through the destination. Never throws for an event, an
+ * answer or a report that cannot be written (that stops the run: RunControl);
+ * only for what is a bug.
+ */
 export async function runPipeline(sources: readonly Source[], context: PipelineContext): Promise<ReadFacts> {
   const { control, scheduler } = context
   const batches: InputEvent[][] = context.subscriptions.map(() => [])
@@ -71,11 +72,7 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
   const dispatchBatch = async (batch: InputEvent[], subscription: number): Promise<void> => {
     await scheduler.waitForSlot(control.stopSignal)
     if (fatal) return
-    if (control.sendingStopped)
-      return recordEntries(
-        context,
-        batch.map((item) => notSentLine(item, subscription, context))
-      )
+    if (control.sendingStopped) return recordEntries(context, await unsentLines(batch, subscription, context))
     scheduler.track(
       settleBatch(batch, subscription, context).catch((error: unknown) => {
         fatal ??= { error }
@@ -92,7 +89,7 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
     last = { file: item.file, index: item.index }
     if (item.kind === 'invalid') {
       context.collector.countEvent({ routed: false })
-      lines.push(inputErrorLine(item))
+      lines.push(inputErrorLine(item, context))
       return
     }
     const matched = context.router.matching(item.event)
@@ -102,9 +99,8 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
       return
     }
     for (const subscription of matched) {
-      if (context.delivered?.has(item.messageId, context.subscriptions[subscription].name)) {
-        lines.push(skippedLine(item, subscription, context))
-      } else if (control.sendingStopped) {
+      // With --resume, an event not sent may still have been delivered before: its batch tells (unsentLines).
+      if (control.sendingStopped && !context.alreadyDelivered) {
         lines.push(notSentLine(item, subscription, context))
       } else {
         // An event that would take the batch past its size goes into the next one.

@@ -3,8 +3,9 @@
  * the target from the first frame, bytes read of the input files (known
  * without reading them twice; compressed bytes for gzip files), and live
  * counts of delivered, rejected and failed events, so that a run where every
- * request is refused looks like one from its first batch. Reading stdin, the
- * size is unknown: counts only.
+ * request is refused looks like one from its first batch; and the pace: the
+ * requests in flight now and those throttled so far. Reading stdin, the size
+ * is unknown: counts only.
  */
 import { SingleBar } from 'cli-progress'
 import type { LiveCounts } from './summary-types'
@@ -28,6 +29,13 @@ export interface ProgressFrame {
   elapsedSeconds: number
   /** Seconds left, when it can be told. */
   etaSeconds?: number
+  /** Requests in flight now, and refused for rate so far (the pace controller's). */
+  pace?: PaceFigures
+}
+
+export interface PaceFigures {
+  inFlight: number
+  throttled: number
 }
 
 const BAR_WIDTH = 24
@@ -44,6 +52,7 @@ export function formatProgress(frame: ProgressFrame): string {
   parts.push(
     `${number(counts.read)} read: ${number(counts.delivered)} delivered, ${number(counts.rejected)} rejected, ${number(counts.failed)} failed`
   )
+  if (frame.pace) parts.push(`${number(frame.pace.inFlight)} in flight, ${number(frame.pace.throttled)} throttled`)
   const eta = frame.etaSeconds === undefined ? '' : `, ETA ${clock(frame.etaSeconds)}`
   parts.push(`${clock(frame.elapsedSeconds)} elapsed${eta}`)
   return parts.join(' | ')
@@ -59,44 +68,53 @@ function clock(seconds: number): string {
 }
 
 /**
- * Starts the bar. `totalBytes` undefined: size unknown. cli-progress draws
- * the frames (throttled, redrawn in place); the text of each is formatProgress's.
+ * Starts the bar. `totalBytes` undefined: size unknown. `pace`, read at each
+ * frame: the requests in flight and throttled. cli-progress draws the frames
+ * (throttled, redrawn in place) and keeps the time: the elapsed time and the
+ * ETA are its own (the ETA from the rate of the last updates, so it follows a
+ * run that slows down or speeds up); the text of each frame is formatProgress's.
  */
 export function startProgress(
   stream: NodeJS.WritableStream,
   target: string,
   totalBytes: number | undefined,
-  now: () => number = Date.now
+  pace?: () => PaceFigures
 ): Progress {
   const known = totalBytes !== undefined && totalBytes > 0
-  const started = now()
   let counts: LiveCounts = { read: 0, delivered: 0, rejected: 0, failed: 0 }
-  let bytes = 0
   const bar = new SingleBar({
     stream,
-    format: () => {
-      const elapsedSeconds = (now() - started) / 1000
-      const fraction = known ? Math.min(1, bytes / totalBytes) : undefined
-      const etaSeconds =
-        fraction !== undefined && fraction > 0.01 ? (elapsedSeconds / fraction) * (1 - fraction) : undefined
-      return formatProgress({ target, counts, fraction, elapsedSeconds, etaSeconds })
+    format: (_options, params) => {
+      const elapsedSeconds = (Date.now() - params.startTime) / 1000
+      const fraction = known ? Math.min(1, params.value / params.total) : undefined
+      const etaSeconds = fraction !== undefined && fraction > 0.01 ? etaOf(params.eta) : undefined
+      return formatProgress({ target, counts, fraction, elapsedSeconds, etaSeconds, pace: pace?.() })
     },
     hideCursor: true,
     clearOnComplete: true,
     fps: 10,
+    // The ETA from the rate over the last 50 reads of the input (1 MiB each at most).
+    etaBuffer: 50,
     // main decides whether to show the bar (only on a terminal); tests draw it into a stream.
     noTTYOutput: true,
     notTTYSchedule: 1000
   })
-  bar.start(1, 0)
+  let bytes = 0
+  bar.start(known ? totalBytes : 1, 0)
   return {
     read: (count) => {
       bytes += count
+      if (known) bar.update(bytes)
     },
     update: (next) => {
       counts = next
-      bar.update(0)
+      bar.update(known ? bytes : 0)
     },
     stop: () => bar.stop()
   }
+}
+
+/** cli-progress's ETA in seconds, or undefined while it cannot tell ('NULL', 'INF'). */
+function etaOf(eta: unknown): number | undefined {
+  return typeof eta === 'number' ? eta : undefined
 }

@@ -22,6 +22,8 @@ import { isObject } from './values'
 export interface DeliveryFacts {
   /** The event_id TikTok received: what it de-duplicates by (the order ID of a purchase, else the messageId…). */
   eventId?: string
+  /** The TikTok event name sent (CompletePayment…): TikTok de-duplicates by event_id and event name. */
+  event?: string
   email: boolean
   phone: boolean
   externalId: boolean
@@ -91,7 +93,7 @@ export function deliveryFacts(sent: unknown, body: unknown): DeliveryFacts {
   const properties = isObject(event.properties) ? event.properties : {}
   const purchase = event.event === 'CompletePayment'
   return {
-    ...(typeof event.event_id === 'string' ? { eventId: event.event_id } : {}),
+    ...sentEvent(sent),
     email: nonEmptyList(user.email),
     phone: nonEmptyList(user.phone),
     externalId: nonEmptyList(user.external_id),
@@ -99,6 +101,15 @@ export function deliveryFacts(sent: unknown, body: unknown): DeliveryFacts {
     purchase,
     withoutRevenue: purchase && typeof properties.value !== 'number',
     dropped: droppedValues(body)
+  }
+}
+
+/** A TikTok event's event_id and name, when the destination built it (what TikTok de-duplicates by). */
+export function sentEvent(sent: unknown): { eventId?: string; event?: string } {
+  const event = isObject(sent) ? sent : {}
+  return {
+    ...(typeof event.event_id === 'string' ? { eventId: event.event_id } : {}),
+    ...(typeof event.event === 'string' ? { event: event.event } : {})
   }
 }
 
@@ -116,6 +127,22 @@ const REFUSAL_REASONS: ReadonlySet<string> = new Set<RefusalReason>([
 export function refusalFacts(body: unknown): RefusalFacts | undefined {
   if (!isObject(body) || typeof body.reason !== 'string' || !REFUSAL_REASONS.has(body.reason)) return undefined
   return { reason: body.reason as RefusalReason, dropped: droppedValues(body) }
+}
+
+/** TikTok's codes for a parameter it refuses (INVALID_PARAMS, PARAM_ERROR). */
+const PARAMETER_CODES: ReadonlySet<unknown> = new Set([40000, 40002])
+
+/**
+ * An event TikTok itself refused for its time: its answer (code 40000 / 40002)
+ * names `event_time`. TikTok does not document its wording; the sandbox says
+ * `data[i].event_time: must be within the last 28 days …` or `… must not be
+ * more than 5 minutes in the future`. The destination only sends integer Unix
+ * seconds, so a refusal that names event_time is one of its range. Counted
+ * like the destination's own `outside_time_window` refusals.
+ */
+export function tiktokTimeRefusal(body: unknown): RefusalFacts | undefined {
+  if (!isObject(body) || !PARAMETER_CODES.has(body.code) || typeof body.message !== 'string') return undefined
+  return /\bevent_time\b/.test(body.message) ? { reason: 'outside_time_window', dropped: [] } : undefined
 }
 
 /** `body.dropped`, each entry kept when it has the destination's shape. */

@@ -19,10 +19,21 @@ export interface LineContext {
   secrets: readonly string[]
   control: RunControl
   policy: RetryPolicy
+  /** Where the events go, as every report line names it (./target's targetId). */
+  target: string
 }
 
-/** An outcome, and whether its request was abandoned in flight (then TikTok may or may not have the event). */
-export type BatchOutcome = RoutedEntry & { abandoned?: boolean }
+/**
+ * An outcome, and whether TikTok may have the event although it did not say
+ * so: its request was abandoned in flight, or one of its requests timed out.
+ */
+export type BatchOutcome = RoutedEntry & { abandoned?: boolean; maybeAccepted?: boolean }
+
+/** What TikTok de-duplicates an event by: its event_id and event name. */
+export interface SentEvent {
+  eventId?: string
+  event?: string
+}
 
 /** A report line, with what match quality needs of a delivered or refused event. */
 export interface ReportEntry {
@@ -39,6 +50,7 @@ function reportLine(
   status: number,
   error: string | null,
   attempts: number,
+  sent?: SentEvent,
   delivery?: DeliveryFacts
 ): ReportLine {
   const route = subscription === null ? undefined : context.subscriptions[subscription]
@@ -51,18 +63,33 @@ function reportLine(
     status,
     outcome,
     error,
-    attempts
+    attempts,
+    target: context.target
   }
   if (item.messageIdGenerated) line.messageIdGenerated = true
-  if (delivery?.eventId !== undefined) line.eventId = delivery.eventId
+  if (sent?.event !== undefined) line.event = sent.event
+  if (sent?.eventId !== undefined) line.eventId = sent.eventId
   if (delivery && delivery.dropped.length > 0) line.dropped = delivery.dropped.map((value) => value.message)
   return line
 }
 
 export function eventLine(item: InputEvent, entry: BatchOutcome, attempts: number, context: LineContext): ReportEntry {
-  const outcome: Outcome = entry.abandoned ? 'unknown' : classifyStatus(entry.status)
+  const status = classifyStatus(entry.status)
+  // Still retryable at the end, but TikTok may have it: a request of it was abandoned or timed out.
+  const unknown = status === 'failed' && (entry.abandoned === true || entry.maybeAccepted === true)
+  const outcome: Outcome = unknown ? 'unknown' : status
   const line = (error: string | null, delivery?: DeliveryFacts): ReportLine =>
-    reportLine(item, entry.subscription, context, outcome, entry.status, error, attempts, delivery)
+    reportLine(
+      item,
+      entry.subscription,
+      context,
+      outcome,
+      entry.status,
+      error,
+      attempts,
+      delivery ?? entry.sent,
+      delivery
+    )
   const locale = item.event.context?.locale
   const timestamp = item.event.timestamp
   if (outcome === 'delivered') {
@@ -73,7 +100,10 @@ export function eventLine(item: InputEvent, entry: BatchOutcome, attempts: numbe
   if (outcome === 'rejected' && entry.refusal)
     return { line: line(message), facts: { refusal: entry.refusal, locale, timestamp } }
   if (outcome === 'unknown') {
-    return { line: line(`unknown: the request was abandoned before an answer (${message}); TikTok may have the event`) }
+    const why = entry.abandoned
+      ? 'the request was abandoned before an answer'
+      : 'a request of it got no answer in time, so TikTok may have accepted it'
+    return { line: line(`unknown: ${why} (${message}); TikTok may have the event`) }
   }
   const retriesLeft = outcome === 'failed' && context.control.sendingStopped && attempts <= context.policy.maxRetries
   return { line: line(retriesLeft ? `${message} (not retried: the run stopped)` : message) }
@@ -86,12 +116,20 @@ export function notSentLine(item: InputEvent, subscription: number, context: Lin
       ? 'credentials refused'
       : reason === 'unreachable'
         ? 'the target could not be reached'
-        : 'the run stopped first'
+        : reason === 'target-failed'
+          ? 'the target answered only with errors'
+          : 'the run stopped first'
   return { line: reportLine(item, subscription, context, 'not-sent', 0, `not sent: ${why}`, 0) }
 }
 
-export function skippedLine(item: InputEvent, subscription: number, context: LineContext): ReportEntry {
-  return { line: reportLine(item, subscription, context, 'skipped', 200, null, 0) }
+/** An event an earlier run delivered to this target (--resume): `sent` is the TikTok event it would be again. */
+export function skippedLine(
+  item: InputEvent,
+  subscription: number,
+  sent: SentEvent,
+  context: LineContext
+): ReportEntry {
+  return { line: reportLine(item, subscription, context, 'skipped', 200, null, 0, sent) }
 }
 
 export function unroutedLine(item: InputEvent, context: LineContext): ReportEntry {
@@ -100,7 +138,7 @@ export function unroutedLine(item: InputEvent, context: LineContext): ReportEntr
   }
 }
 
-export function inputErrorLine(item: InputError): ReportEntry {
+export function inputErrorLine(item: InputError, context: Pick<LineContext, 'target'>): ReportEntry {
   return {
     line: {
       file: item.file,
@@ -111,7 +149,8 @@ export function inputErrorLine(item: InputError): ReportEntry {
       status: 400,
       outcome: 'input-error',
       error: `input: ${item.message}`,
-      attempts: 0
+      attempts: 0,
+      target: context.target
     }
   }
 }

@@ -22,7 +22,7 @@ export type Outcome =
   | 'failed'
   /** Never sent: the run stopped first (interrupted, credentials refused, target unreachable). */
   | 'not-sent'
-  /** Its request was abandoned (a second Ctrl-C): TikTok may or may not have it. */
+  /** Its request was abandoned (a second Ctrl-C) or timed out: TikTok may or may not have it. */
   | 'unknown'
   /** No subscription matches it (not an error). */
   | 'unrouted'
@@ -47,7 +47,21 @@ export interface ReportLine {
   error: string | null
   /** Times it was sent in this run (0 when it never was). */
   attempts: number
-  /** Delivered: the event_id TikTok received, which it de-duplicates by (a purchase's order ID, else the messageId). */
+  /**
+   * Where its events go (./target's targetId): "dry-run", "sandbox" (the
+   * built-in one), "sandbox:<host>/<event set>" or "tiktok:<host>/<event set>".
+   * --resume counts a delivery only for the same target. Absent in reports of
+   * earlier versions.
+   */
+  target?: string
+  /** The TikTok event name sent, with `eventId` (TikTok de-duplicates by both). */
+  event?: string
+  /**
+   * The event_id TikTok received (or, skipped, would receive), which it
+   * de-duplicates by (a purchase's order ID, else the messageId): on every
+   * line whose event the destination built (delivered, skipped, and rejected,
+   * failed or unknown after a request), absent when it never got that far.
+   */
   eventId?: string
   /** Delivered, with values the destination left out, each as "field[position]: why" (never the value). */
   dropped?: string[]
@@ -78,7 +92,7 @@ export class ReportWriter implements ReportSink {
     private readonly path: string
   ) {
     stream.on('error', (error) => {
-      this.failure ??= new InputOutputError(`cannot write the report ${path}: ${ioErrorMessage(error)}`)
+      this.failure ??= this.writeError(error)
     })
   }
 
@@ -93,11 +107,22 @@ export class ReportWriter implements ReportSink {
     return new ReportWriter(stream, path)
   }
 
+  /**
+   * Resolves once the lines are handed to the file system (the stream's write
+   * callback), so that a failure (ENOSPC) is known for these very lines: every
+   * line of a call that resolved is in the file, none of a call that threw is
+   * counted as written.
+   */
   async write(lines: readonly ReportLine[]): Promise<void> {
     if (this.failure) throw this.failure
     if (lines.length === 0) return
     const text = lines.map((line) => JSON.stringify(line)).join('\n') + '\n'
-    if (!this.stream.write(text)) await this.drained()
+    await new Promise<void>((resolve) => {
+      this.stream.write(text, (error) => {
+        if (error) this.failure ??= this.writeError(error)
+        resolve()
+      })
+    })
     if (this.failure) throw this.failure
   }
 
@@ -106,20 +131,15 @@ export class ReportWriter implements ReportSink {
       if (this.failure) throw this.failure
       return
     }
-    await new Promise<void>((resolve) => this.stream.end(resolve))
+    await new Promise<void>((resolve) => {
+      this.stream.once('error', () => resolve())
+      this.stream.end(resolve)
+    })
     if (this.failure) throw this.failure
   }
 
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.stream.off('drain', done)
-        this.stream.off('error', done)
-        resolve()
-      }
-      this.stream.on('drain', done)
-      this.stream.on('error', done)
-    })
+  private writeError(error: unknown): InputOutputError {
+    return new InputOutputError(`cannot write the report ${this.path}: ${ioErrorMessage(error)}`)
   }
 
   toString(): string {

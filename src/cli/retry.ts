@@ -7,6 +7,7 @@
  * Why not a library: retry packages re-run a whole call; this re-sends only the items of a batch still retryable.
  */
 import { setTimeout as wait } from 'node:timers/promises'
+import { MAX_TIMER_MS } from './control'
 
 export interface RetryPolicy {
   /** Re-sends after the first attempt (0 = never retry). */
@@ -28,9 +29,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /** Waits `ms`; resolves early when `signal` fires (a stopping run does not sit out a 30-second back-off). */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
 
-/** Node's abortable timer; the abort ends the wait, it is not an error. */
+/** Node's abortable timer (never past its limit, where it would fire at once); the abort ends the wait, it is not an error. */
 export const realSleep: Sleep = (ms, signal) =>
-  wait(ms, undefined, { signal }).catch((error: unknown) => {
+  wait(Math.min(ms, MAX_TIMER_MS), undefined, { signal }).catch((error: unknown) => {
     if (!signal?.aborted) throw error
   })
 
@@ -82,7 +83,7 @@ export interface RetryOptions<O extends { status: number } = { status: number }>
   sleep?: Sleep
   random?: () => number
   gate?: RetryAfterGate
-  /** Called before each re-send with the number of items re-sent. */
+  /** Called after each re-send with the number of items sent again. */
   onResend?: (count: number) => void
   /** When it fires, nothing more is re-sent: what is pending keeps its last outcome. */
   stop?: AbortSignal
@@ -103,11 +104,13 @@ export interface RetriedOutcome<T, O> {
  * others are re-sent (together, by `resend`, which answers one outcome per item
  * in order) after a back-off, until they are not retryable or the retries run
  * out, or the run stops. The last outcome of an item that never succeeded is
- * kept, never dropped.
+ * kept, never dropped. `resend` answers undefined for an item it did not send
+ * (the run stopped while the request waited for the pace controller): it keeps
+ * its last outcome and its count of attempts.
  */
 export async function settleWithRetries<T, O extends { status: number }>(
   first: ReadonlyArray<{ item: T; outcome: O }>,
-  resend: (items: T[]) => Promise<O[]>,
+  resend: (items: T[]) => Promise<Array<O | undefined>>,
   options: RetryOptions<O>
 ): Promise<RetriedOutcome<T, O>[]> {
   const sleep = options.sleep ?? realSleep
@@ -119,12 +122,16 @@ export async function settleWithRetries<T, O extends { status: number }>(
     const backoff = backoffDelayMs(retry, options.policy, options.random)
     await sleep(Math.max(backoff, options.gate?.remainingMs() ?? 0), options.stop)
     if (options.stop?.aborted) break
-    options.onResend?.(pending.length)
     const outcomes = await resend(pending.map((entry) => entry.item))
+    let sent = 0
     pending.forEach((entry, position) => {
-      entry.outcome = outcomes[position]
+      const outcome = outcomes[position]
+      if (outcome === undefined) return
+      entry.outcome = outcome
       entry.attempts++
+      sent++
     })
+    if (sent > 0) options.onResend?.(sent)
     pending = pending.filter((entry) => retryable(entry.outcome))
   }
   return settled

@@ -16,7 +16,14 @@ import {
 } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import type { Settings } from '../destinations/tiktok-offline-conversions/generated-types'
-import { deliveryFacts, refusalFacts, type DeliveryFacts, type RefusalFacts } from './quality'
+import {
+  deliveryFacts,
+  refusalFacts,
+  sentEvent,
+  tiktokTimeRefusal,
+  type DeliveryFacts,
+  type RefusalFacts
+} from './quality'
 import type { RouteSubscription } from './subscriptions'
 import { pointAtTarget, type TargetAdapter } from './target-adapter'
 
@@ -32,8 +39,12 @@ export interface RoutedEntry {
   message: string | null
   /** On success: what was sent (identifiers, revenue) and what the destination left out. */
   delivery?: DeliveryFacts
-  /** Refused by the destination before sending: its reason code and what it had left out. */
+  /** Refused by the destination before sending (or by TikTok for its time): its reason code and what it had left out. */
   refusal?: RefusalFacts
+  /** Not delivered, but the destination built and sent it: its event_id and TikTok event name. */
+  sent?: { eventId?: string; event?: string }
+  /** Its request got no answer in time (a timeout): TikTok may have accepted it. */
+  timedOut?: true
 }
 
 /**
@@ -69,12 +80,17 @@ export function combineResults(
         })
         continue
       }
-      const refusal = refusalFacts(entry.body)
+      const body = 'body' in entry ? entry.body : undefined
+      const refusal = refusalFacts(body) ?? tiktokTimeRefusal(body)
+      const sent = 'sent' in entry ? sentEvent(entry.sent) : {}
       perEvent[index].push({
         subscription,
         status: entry.status,
         message: message ?? `status ${entry.status}`,
-        ...(refusal ? { refusal } : {})
+        ...(refusal ? { refusal } : {}),
+        ...(sent.eventId !== undefined ? { sent } : {}),
+        // The destination's transport failure: 504 and no answer body (an HTTP 504 answer has one, even empty).
+        ...(entry.status === 504 && body === undefined ? { timedOut: true as const } : {})
       })
     }
   })
@@ -116,11 +132,15 @@ export class Router {
    * but without actions-core's wrapping of the error in a plain Error: the
    * caller needs the error's status to tell "refused" from "unreachable".
    */
-  async testAuthentication(): Promise<void> {
+  async testAuthentication(signal?: AbortSignal): Promise<void> {
     const settings = this.destinationSettings()
     const test = this.definition.authentication?.testAuthentication
     if (!test) return
-    const request = createRequestClient(this.definition.extendRequest?.({ settings, payload: undefined }) ?? {})
+    // `signal` abandons the check's request (a second Ctrl-C), as onBatch's does a batch's.
+    const request = createRequestClient(
+      this.definition.extendRequest?.({ settings, payload: undefined }) ?? {},
+      signal ? { signal } : {}
+    )
     // A custom scheme has no OAuth tokens; actions-core passes empty ones too.
     await test(request, { settings, auth: { accessToken: '', refreshToken: '' } })
   }

@@ -4,24 +4,28 @@
  * actions-core (presets or a custom mapping, batch path), to a target
  * (TikTok, a sandbox, or a dry run), with a credentials check first, retries,
  * a per-event report, --resume, and a summary with match quality. Memory is
- * bounded: the input is streamed, at most `concurrency` batches are in
- * flight, report lines are written as batches settle, and the summary keeps
- * counters only.
+ * bounded: the input is streamed, at most 64 batches are in flight (as many
+ * as the pace controller allows, or --concurrency), report lines are written
+ * as batches settle, and the summary keeps counters only.
  */
 import { verifyCredentials, type VerifyRetries } from './check-auth'
-import { DEFAULT_STOP_WAIT_MS, RunControl, type Stop } from './control'
+import { RunControl, type Stop } from './control'
 import { validateSendOptions, type RunSendOptions, type ValidSendOptions } from './options'
+import { PaceController } from './pace'
 import { runPipeline, type ReadFacts } from './pipeline'
 import { NO_PROGRESS, startProgress, type Progress } from './progress'
 import { NO_REPORT, ReportWriter, type ReportSink } from './report'
 import { readResume, type Resume } from './resume'
 import { RetryAfterGate, parseRetryAfter, realSleep } from './retry'
 import { Router } from './router'
-import { FixedConcurrency, observeInFlight } from './scheduler'
+import { PacedBatches, observeInFlight } from './scheduler'
 import { checkFileEncodings, resolveSources, type Source } from './sources'
 import { targetText } from './summary-format'
+import type { SummaryCollector } from './summary-collector'
 import type { CredentialsCheck, RunSummary, StopSummary } from './summary-types'
-import { openTarget, type Target } from './target'
+import { openTarget, targetId, type Target } from './target'
+import { answerLocally } from './target-adapter'
+import { AlreadyDelivered } from './already-delivered'
 import { RunSeries, SeriesCollector, type ReportedRun } from './html/series'
 
 export type { RunSendOptions } from './options'
@@ -43,7 +47,9 @@ async function plan(options: RunSendOptions): Promise<Plan> {
       notices.write(`tiktok-offline-conversions: ${name} is the same file as ${sameAs}: read once\n`)
   )
   await checkFileEncodings(sources)
-  const resume = options.resume?.length ? await readResume(options.resume) : undefined
+  const resume = options.resume?.length
+    ? await readResume(options.resume, { target: targetId(options), untargeted: options.resumeUntargeted })
+    : undefined
   return { ...valid, sources, resume }
 }
 
@@ -61,15 +67,21 @@ export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
   let target: Target | undefined
   let progress: Progress = NO_PROGRESS
   const notices = options.notices ?? options.progressStream ?? process.stderr
-  const control = new RunControl(options.stopWaitMs ?? DEFAULT_STOP_WAIT_MS, (text) => {
+  const control = new RunControl(planned.stopWaitMs, (text) => {
     // The notice goes on its own line, not into the bar.
     progress.stop()
     notices.write(`\n${text}\n`)
   })
-  const scheduler = observeInFlight(new FixedConcurrency(planned.concurrency), (batches) =>
-    series.timeline.inFlight(batches)
+  const gate = new RetryAfterGate(planned.policy.maxRetryAfterMs)
+  // The credentials check, every batch and every retry start when it says (a Retry-After included).
+  const pace = new PaceController({ fixed: planned.concurrency, max: planned.maxConcurrency, retryAfter: gate })
+  const scheduler = observeInFlight(new PacedBatches(pace), (batches) => series.timeline.inFlight(batches))
+  let checking = false
+  const unlisten = control.listen(
+    options.interrupts,
+    () => scheduler.inFlight,
+    () => checking
   )
-  const unlisten = control.listen(options.interrupts, () => scheduler.inFlight)
   try {
     target = await openTarget({
       accessToken: options.accessToken,
@@ -85,26 +97,21 @@ export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
     if (options.report) report = await ReportWriter.open(options.report)
     const opened = target
     const collector = new SeriesCollector(series)
-    const gate = new RetryAfterGate(planned.policy.maxRetryAfterMs)
-    const router = new Router(
-      planned.definition,
-      planned.subscriptions,
-      {
-        accessToken: opened.accessToken,
-        eventSetID: opened.eventSetId,
-        defaultPhoneCountry: planned.defaultPhoneCountry
-      },
-      {
-        baseUrl: opened.url,
-        timeoutMs: options.requestTimeoutMs,
-        onRequest: () => collector.countRequest(),
-        onResponse: (status, retryAfter) => {
-          collector.countStatus(status)
-          const wait = status >= 400 ? parseRetryAfter(retryAfter, Date.now()) : undefined
-          if (wait !== undefined) gate.note(wait)
-        }
+    const settings = {
+      accessToken: opened.accessToken,
+      eventSetID: opened.eventSetId,
+      defaultPhoneCountry: planned.defaultPhoneCountry
+    }
+    const router = new Router(planned.definition, planned.subscriptions, settings, {
+      baseUrl: opened.url,
+      timeoutMs: options.requestTimeoutMs,
+      onRequest: () => collector.countRequest(),
+      onResponse: (status, retryAfter) => {
+        collector.countStatus(status)
+        const wait = status >= 400 ? parseRetryAfter(retryAfter, Date.now()) : undefined
+        if (wait !== undefined) gate.note(wait)
       }
-    )
+    })
     const where = targetText(opened.kind, opened.url)
     const summarize = async (credentialsCheck: CredentialsCheck, facts?: ReadFacts): Promise<RunSummary> =>
       collector.summary({
@@ -120,26 +127,33 @@ export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
         ...optional('stopped', control.stop && stopFacts(control.stop, facts, planned.sources.length)),
         ...optional('sandbox', await opened.sandboxReport()),
         ...optional('report', options.report),
+        pace: pace.stats(),
         dryRun: options.dryRun === true
       })
 
     const sleep = options.sleep ?? realSleep
-    const credentialsCheck = await checkCredentialsFirst(options, router, opened, control, {
+    checking = true
+    const credentialsCheck = await checkCredentialsFirst(options, router, opened, control, pace, collector, {
       policy: planned.policy,
       sleep,
       random: options.random,
-      stop: control.stopSignal
-    })
-    if (credentialsCheck === 'refused' || credentialsCheck === 'failed')
+      stop: control.stopSignal,
+      abort: control.abortSignal
+    }).finally(() => (checking = false))
+    if (credentialsCheck === 'refused' || credentialsCheck === 'failed' || credentialsCheck === 'interrupted')
       return series.attach(await summarize(credentialsCheck))
 
     if (options.progress)
-      progress = startProgress(options.progressStream ?? process.stderr, where, totalSize(planned.sources))
+      progress = startProgress(options.progressStream ?? process.stderr, where, totalSize(planned.sources), () => ({
+        inFlight: pace.inFlight,
+        throttled: pace.throttledRequests
+      }))
     const facts = await runPipeline(planned.sources, {
       router,
       subscriptions: planned.subscriptions,
       batchSize: planned.batchSize,
       scheduler,
+      pace,
       policy: planned.policy,
       gate,
       sleep,
@@ -150,7 +164,15 @@ export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
       report,
       progress,
       control,
-      ...optional('delivered', planned.resume?.delivered)
+      target: opened.id,
+      ...optional(
+        'alreadyDelivered',
+        planned.resume &&
+          new AlreadyDelivered(
+            planned.resume.delivered,
+            new Router(answerLocally(planned.definition), planned.subscriptions, settings)
+          )
+      )
     })
     progress.stop()
     progress = NO_PROGRESS
@@ -158,7 +180,9 @@ export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
   } finally {
     unlisten()
     progress.stop()
-    const closing = [report.close(), target?.close()]
+    // A report that failed mid-run has said so in the summary (and its exit status): closing it fails again.
+    const reportFailed = control.stop?.reason === 'report-failed'
+    const closing = [reportFailed ? report.close().catch(() => undefined) : report.close(), target?.close()]
     const results = await Promise.allSettled(closing)
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
     if (failed) throw failed.reason
@@ -175,22 +199,32 @@ async function checkCredentialsFirst(
   router: Router,
   target: Target,
   control: RunControl,
+  pace: PaceController,
+  collector: SummaryCollector,
   retries: VerifyRetries
 ): Promise<CredentialsCheck> {
   if (options.dryRun) return 'none'
   if (options.authCheck === false) return 'skipped'
-  const verdict = await verifyCredentials(router, [target.accessToken], retries)
+  const verdict = await verifyCredentials(router, [target.accessToken], pace, retries)
   if (verdict.ok) return 'accepted'
+  // Ctrl-C during the check: the run's reason is the signal, whatever the check's request came to.
+  if (control.stop?.reason === 'interrupted') return 'interrupted'
   const where = targetText(target.kind, target.url)
   if (verdict.verdict === 'refused') {
     control.halt(
       'credentials-refused',
       `the credentials check was refused by ${where}: ${verdict.message}; nothing was sent`
     )
+  } else if (collector.answers > 0) {
+    // It answered (HTTP 502, say): "could not be reached" would contradict the answer it quotes.
+    control.halt(
+      'target-failed',
+      `the credentials could not be checked: ${where} answered, but only with errors: ${verdict.message}; nothing was sent`
+    )
   } else {
     control.halt(
       'unreachable',
-      `the credentials could not be checked by ${where}: ${verdict.message}; nothing was sent`
+      `the credentials could not be checked: no answer from ${where}: ${verdict.message}; nothing was sent`
     )
   }
   return verdict.verdict
@@ -211,7 +245,9 @@ function stopFacts(stop: Stop, facts: ReadFacts | undefined, sources: number): S
 }
 
 function resumeFacts(resume: Resume): RunSummary['resume'] {
-  return { reports: resume.reports, deliveries: resume.deliveries, unreadableLines: resume.unreadableLines }
+  // Everything but the deliveries themselves (millions of digests).
+  const { delivered, ...facts } = resume
+  return facts
 }
 
 /** `{ [key]: value }`, or nothing when the value is undefined: optional fields stay absent, not `undefined`. */

@@ -1,9 +1,10 @@
 /**
  * How many batches may be in flight, and the wait for a free place before the
- * next one starts. The run asks only this interface, so a scheduler that
- * adapts how many it lets through can take the fixed one's place.
+ * next one starts. The run asks only this interface: a run has the pace
+ * controller's (./pace: adaptive, or fixed with --concurrency).
  */
 import { unlessAborted } from './control'
+import type { PaceController } from './pace'
 
 export interface BatchScheduler {
   /** Resolves when another batch may start, or as soon as `stop` fires. */
@@ -16,18 +17,18 @@ export interface BatchScheduler {
   drain(): Promise<void>
 }
 
-/** At most `limit` batches in flight (--concurrency). */
-export class FixedConcurrency implements BatchScheduler {
+/** At most `limit()` batches in flight, the limit read again each time a batch settles. */
+class BoundedBatches implements BatchScheduler {
   private readonly running = new Set<Promise<void>>()
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: () => number) {}
 
   get inFlight(): number {
     return this.running.size
   }
 
   async waitForSlot(stop: AbortSignal): Promise<void> {
-    while (this.running.size >= this.limit && !stop.aborted) {
+    while (this.running.size >= this.limit() && !stop.aborted) {
       await unlessAborted(Promise.race(this.running), stop)
     }
   }
@@ -39,6 +40,24 @@ export class FixedConcurrency implements BatchScheduler {
 
   async drain(): Promise<void> {
     await Promise.all(this.running)
+  }
+}
+
+/** At most `limit` batches in flight, whatever the answers. */
+export class FixedConcurrency extends BoundedBatches {
+  constructor(limit: number) {
+    super(() => limit)
+  }
+}
+
+/**
+ * As many batches under way as the pace controller has room for: those its
+ * limit lets in flight and one ready behind them (`batchSlots`). Each batch's
+ * requests then take their own permits (./settle-batch).
+ */
+export class PacedBatches extends BoundedBatches {
+  constructor(pace: Pick<PaceController, 'batchSlots'>) {
+    super(() => pace.batchSlots)
   }
 }
 

@@ -3,12 +3,14 @@
  * status; one per distinct reason, itself bounded) and makes the summary at
  * the end. Only its methods change its counts.
  */
+import type { PaceStats } from './pace'
 import { QualityCollector, type OutcomeFacts } from './quality'
 import type { Outcome, ReportLine } from './report'
 import type { ResumeSource } from './resume'
 import type {
   CredentialsCheck,
   LiveCounts,
+  NotInReport,
   OutcomeCounts,
   ReasonCount,
   RouteCount,
@@ -81,6 +83,7 @@ export class SummaryCollector {
   private messageIdsGenerated = 0
   private retried = 0
   private httpRequests = 0
+  private notInReport: NotInReport | undefined
 
   /** One input item was read: counted once, whatever its lines. */
   countEvent(item: { messageIdGenerated?: boolean; routed: boolean }): void {
@@ -119,6 +122,13 @@ export class SummaryCollector {
       route[field]++
       this.routes.set(key, route)
     }
+  }
+
+  /** Lines the report could not take (it failed): the summary says how many, and how many were deliveries. */
+  countNotInReport(lines: readonly ReportLine[]): void {
+    const missing = (this.notInReport ??= { lines: 0, delivered: 0 })
+    missing.lines += lines.length
+    for (const line of lines) if (line.outcome === 'delivered') missing.delivered++
   }
 
   /** One HTTP request the destination started (the credentials check included). */
@@ -161,6 +171,7 @@ export class SummaryCollector {
     format: RunSummary['format']
     credentialsCheck: CredentialsCheck
     elapsedMs: number
+    pace?: PaceStats
     resume?: ResumeSource
     stopped?: StopSummary
     sandbox?: SandboxReport
@@ -199,10 +210,12 @@ export class SummaryCollector {
       httpStatuses: { ...this.statuses },
       elapsedMs: fields.elapsedMs,
       eventsPerSecond: seconds > 0 ? Math.round(this.eventsRead / seconds) : this.eventsRead,
+      ...(fields.pace ? { pace: fields.pace } : {}),
       ...(fields.resume ? { resume: fields.resume } : {}),
       ...(fields.stopped ? { stopped: fields.stopped } : {}),
       ...(fields.sandbox ? { sandbox: fields.sandbox } : {}),
       ...(fields.report ? { report: fields.report } : {}),
+      ...(this.notInReport ? { notInReport: { ...this.notInReport } } : {}),
       dryRun: fields.dryRun
     }
   }

@@ -1,5 +1,6 @@
 /** The summary as a person reads it, and the target in a few words (the progress bar's first frame says it too). */
 import type { Stop } from './control'
+import type { PaceStats } from './pace'
 import type { MatchQuality } from './quality'
 import type { CredentialsCheck, ReasonCount, RouteCount, RunSummary, StopSummary, TargetKind } from './summary-types'
 
@@ -19,6 +20,7 @@ const CREDENTIALS_TEXT: Record<CredentialsCheck, string> = {
   accepted: 'accepted (checked before sending with a request that holds no events; a sandbox counts it refused)',
   refused: 'refused: nothing was sent',
   failed: 'could not be checked: nothing was sent',
+  interrupted: 'not finished: interrupted during the check; nothing was sent',
   skipped: 'not checked (--no-auth-check)',
   none: 'not needed (dry run)'
 }
@@ -27,7 +29,9 @@ const STOP_TEXT: Record<Stop['reason'], string> = {
   interrupted: 'Interrupted',
   'credentials-refused': 'Stopped: credentials refused',
   unreachable: 'Stopped: the target could not be reached',
-  'input-failed': 'Stopped: the input could not be read'
+  'target-failed': 'Stopped: the target answered only with errors',
+  'input-failed': 'Stopped: the input could not be read',
+  'report-failed': 'Stopped: the report could not be written'
 }
 
 /** The summary as a person reads it. */
@@ -54,7 +58,11 @@ export function formatSummary(summary: RunSummary): string {
   lines.push(`Target: ${targetText(summary.target, summary.targetUrl)}`)
   if (summary.stopped) lines.push(`${STOP_TEXT[summary.stopped.reason]}: ${stopDetail(summary.stopped)}`)
   if (summary.target !== 'dry-run') row('Credentials', '', CREDENTIALS_TEXT[summary.credentialsCheck])
-  if (summary.credentialsCheck === 'refused' || summary.credentialsCheck === 'failed') {
+  if (
+    summary.credentialsCheck === 'refused' ||
+    summary.credentialsCheck === 'failed' ||
+    summary.credentialsCheck === 'interrupted'
+  ) {
     // Nothing was read or sent: the check is the whole story.
     row('HTTP requests', summary.httpRequests, httpAnswers(summary))
     return lines.join('\n')
@@ -73,15 +81,7 @@ export function formatSummary(summary: RunSummary): string {
   row('  routed', summary.routedEvents)
   for (const route of summary.routes)
     row(`    ${route.preset}`, route.events, `→ ${route.action}: ${routeParts(route)}`)
-  if (summary.resume) {
-    const { reports, deliveries, unreadableLines } = summary.resume
-    const unreadable = unreadableLines > 0 ? `; ${unreadableLines} unreadable report lines ignored` : ''
-    row(
-      'Skipped',
-      summary.skipped,
-      `delivered before, per ${reports.join(', ')} (${deliveries.toLocaleString('en-US')} deliveries recorded${unreadable})`
-    )
-  }
+  if (summary.resume) row('Skipped', summary.skipped, resumeNote(summary.resume))
   row(summary.dryRun ? 'Delivered (dry run)' : 'Delivered', summary.delivered)
   row('Rejected', summary.rejected)
   reasons(summary.reasons.rejected)
@@ -105,6 +105,7 @@ export function formatSummary(summary: RunSummary): string {
     `${(summary.elapsedMs / 1000).toFixed(2)} s`,
     `${summary.eventsPerSecond.toLocaleString('en-US')} events/s`
   )
+  if (summary.pace && summary.httpRequests > 0) row('Concurrency', summary.pace.mode, paceText(summary.pace))
   if (summary.sandbox) {
     const sandbox = summary.sandbox
     const refused = Object.entries(sandbox.rejectedRequests)
@@ -124,7 +125,7 @@ export function formatSummary(summary: RunSummary): string {
     }
     if (faults) row('  faults injected', sum(Object.values(sandbox.faults)), faults)
   }
-  if (summary.report) row('Report', '', summary.report)
+  if (summary.report) row('Report', '', reportNote(summary))
   const next = nextStep(summary)
   if (next) lines.push(next)
   return lines.join('\n')
@@ -149,6 +150,14 @@ function formatQuality(
     `of ${quality.purchases.toLocaleString('en-US')} purchases delivered`
   )
   return quality.hints.map((hint) => `Hint: ${hint}`)
+}
+
+/** "up to 64: peak 12, mean 7.4 in flight; 3 requests refused for rate; 1.2 s waiting to send". */
+function paceText(pace: PaceStats): string {
+  const limit = pace.mode === 'fixed' ? `${pace.maxConcurrency} in flight` : `up to ${pace.maxConcurrency}`
+  const refused = `${number(pace.throttledRequests)} request${pace.throttledRequests === 1 ? '' : 's'} refused for rate`
+  const overloaded = pace.overloadedRequests > 0 ? `, ${number(pace.overloadedRequests)} overloaded` : ''
+  return `${limit}: peak ${pace.peakConcurrency}, mean ${pace.meanConcurrency} in flight; ${refused}${overloaded}; ${(pace.waitingMs / 1000).toFixed(1)} s waiting to send`
 }
 
 function httpAnswers(summary: RunSummary): string {
@@ -201,16 +210,57 @@ function notSentNote(stop: StopSummary | undefined): string {
       return 'not sent: credentials refused'
     case 'unreachable':
       return 'not sent: the target could not be reached'
+    case 'target-failed':
+      return 'not sent: the target answered only with errors'
+    case 'report-failed':
+      return 'read, but not sent: the report could not be written (the rest of the input was not read)'
   }
+}
+
+/** Where the skipped deliveries come from, and the recorded ones not used (other targets, earlier versions). */
+function resumeNote(resume: NonNullable<RunSummary['resume']>): string {
+  const { reports, deliveries, unreadableLines, otherTargets, untargeted, withoutEventId } = resume
+  const notes = [`${number(deliveries)} deliveries to this target recorded`]
+  for (const [target, count] of Object.entries(otherTargets ?? {})) {
+    const why = target === 'dry-run' ? ': a dry run delivers nothing' : ''
+    notes.push(`${number(count)} to ${target} not used${why}`)
+  }
+  if (untargeted) {
+    notes.push(
+      untargeted.used
+        ? `${number(untargeted.lines)} lines that name no target taken as this target's (--resume-untargeted)`
+        : `${number(untargeted.lines)} lines that name no target (an earlier version's) not used: add --resume-untargeted if they went to this target`
+    )
+  }
+  if (withoutEventId) notes.push(`${number(withoutEventId)} lines without an event_id not used`)
+  if (unreadableLines > 0) notes.push(`${unreadableLines} unreadable report lines ignored`)
+  return `delivered before, per ${reports.join(', ')} (${notes.join('; ')})`
+}
+
+/** The report's name, and what it is missing when it failed mid-run. */
+function reportNote(summary: RunSummary): string {
+  const missing = summary.notInReport
+  if (!summary.report || !missing) return summary.report ?? ''
+  return `${summary.report}: ${number(missing.lines)} outcome${missing.lines === 1 ? ' is' : 's are'} not in it (it could not be written), ${number(missing.delivered)} of them delivered: counted above, TikTok has them`
 }
 
 /** What to do next, when the run left events unsent. */
 export function nextStep(summary: RunSummary): string | undefined {
   const reason = summary.stopped?.reason
-  if (reason !== 'interrupted' && reason !== 'input-failed') return undefined
+  if (reason === undefined || reason === 'credentials-refused') return undefined
   if (!summary.report)
     return 'To continue later, a run needs --report: this one kept no record, so a new run sends everything again (TikTok de-duplicates by event_id).'
-  return `To continue: run the same command with --resume ${summary.report} (and another --report file): events delivered so far are skipped.`
+  const resume = `run the same command with --resume ${summary.report} (and another --report file)`
+  switch (reason) {
+    case 'interrupted':
+    case 'input-failed':
+      return `To continue: ${resume}: events delivered so far are skipped.`
+    case 'unreachable':
+    case 'target-failed':
+      return `To continue once the target answers: ${resume}: events delivered so far are skipped.`
+    case 'report-failed':
+      return `To continue once the report's disk has room: ${resume}: events it records as delivered are skipped; those it could not record are sent again, and TikTok de-duplicates them by event_id.`
+  }
 }
 
 function formatName(format: RunSummary['format']): string {

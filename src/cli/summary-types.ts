@@ -3,6 +3,7 @@
  * only, so memory does not grow with the number of events.
  */
 import type { Stop } from './control'
+import type { PaceStats } from './pace'
 import type { MatchQuality } from './quality'
 import type { ResumeSource } from './resume'
 
@@ -10,10 +11,11 @@ export type TargetKind = 'sandbox' | 'sandbox-url' | 'tiktok' | 'dry-run'
 
 /**
  * The credentials check before the first batch: accepted, refused (4xx), or
- * could not be made (no answer, 5xx after retries); skipped with
+ * could not be made (no answer, 5xx after retries); interrupted (Ctrl-C
+ * before it finished: nothing sent); skipped with
  * --no-auth-check; none for a dry run.
  */
-export type CredentialsCheck = 'accepted' | 'refused' | 'failed' | 'skipped' | 'none'
+export type CredentialsCheck = 'accepted' | 'refused' | 'failed' | 'interrupted' | 'skipped' | 'none'
 
 /** Outcomes of routed events (an event two subscriptions matched counts once for each). */
 export interface OutcomeCounts {
@@ -100,11 +102,21 @@ export interface RunSummary extends OutcomeCounts {
   httpStatuses: Record<string, number>
   elapsedMs: number
   eventsPerSecond: number
+  /** How the requests were paced: adaptive or fixed, peak and mean in flight, refused for rate, time waiting to be sent. */
+  pace?: PaceStats
   resume?: ResumeSource
   stopped?: StopSummary
   sandbox?: SandboxReport
   report?: string
+  /** Outcomes the report could not take (it failed mid-run, e.g. disk full): they are counted here only. */
+  notInReport?: NotInReport
   dryRun: boolean
+}
+
+/** What a report that failed mid-run is missing: lines, and of them the events TikTok accepted. */
+export interface NotInReport {
+  lines: number
+  delivered: number
 }
 
 /** Live counts, for the progress bar. */

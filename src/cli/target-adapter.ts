@@ -9,7 +9,7 @@
  * Retry-After. The definition itself is not changed: a copy is returned, so
  * two runs in one process cannot point each other's requests anywhere.
  */
-import type { DestinationDefinition, RequestClient, RequestOptions } from '@segment/actions-core'
+import type { DestinationDefinition, ModifiedResponse, RequestClient, RequestOptions } from '@segment/actions-core'
 import { TIKTOK_API_BASE_URL } from '../destinations/tiktok-offline-conversions/tiktok/constants'
 
 export interface Redirect {
@@ -125,4 +125,39 @@ function withRequestHooks<Settings>(
       return options
     }
   }
+}
+
+/** TikTok's answer to an accepted request, as the probe of answerLocally gives it. */
+const LOCAL_ACCEPTANCE = JSON.stringify({ code: 0, message: 'OK (answered locally: not sent)', request_id: 'local' })
+
+/**
+ * A copy of the definition whose actions send nothing: every request is
+ * answered here as TikTok accepting it, without a connection. The runner runs
+ * events through it to learn the TikTok event the destination builds of each
+ * (its event_id and name) before sending them: --resume skips by what the
+ * destination itself derives, for every action and mapping.
+ */
+export function answerLocally<Settings>(definition: DestinationDefinition<Settings>): DestinationDefinition<Settings> {
+  const actions: DestinationDefinition<Settings>['actions'] = {}
+  for (const [key, action] of Object.entries(definition.actions)) {
+    const { perform, performBatch } = action
+    actions[key] = {
+      ...action,
+      perform: (_request, data) => perform(localRequest, data),
+      ...(performBatch ? { performBatch: (_request, data) => performBatch(localRequest, data) } : {})
+    }
+  }
+  return { ...definition, actions }
+}
+
+/**
+ * The request client of answerLocally: a real fetch Response with the fields
+ * actions-core's client adds (`content`, `data`), typed as its client's answer.
+ */
+const localRequest: RequestClient = <Data = unknown>() => {
+  const response = Object.assign(
+    new Response(LOCAL_ACCEPTANCE, { status: 200, headers: { 'content-type': 'application/json' } }),
+    { content: LOCAL_ACCEPTANCE, data: JSON.parse(LOCAL_ACCEPTANCE) as unknown }
+  )
+  return Promise.resolve(response as unknown as ModifiedResponse<Data>)
 }

@@ -35,6 +35,8 @@ export interface TargetOptions {
 
 export interface Target {
   kind: TargetKind
+  /** What report lines name as where their events went (see targetId). */
+  id: string
   /** The base URL requests go to (TikTok's own for TikTok). */
   url: string
   accessToken: string
@@ -47,6 +49,36 @@ export interface Target {
 export const DRY_RUN_ACCESS_TOKEN = 'dry-run-access-token'
 export const DRY_RUN_EVENT_SET_ID = 'dry-run-event-set'
 
+export const DRY_RUN_TARGET = 'dry-run'
+export const BUILT_IN_SANDBOX_TARGET = 'sandbox'
+
+/**
+ * Where a run's events go, as its report lines name it (`target`), and as
+ * --resume matches it: an earlier delivery counts only when it went to the
+ * same target. Compact and stable from run to run, never the token:
+ *
+ * - `dry-run`: nothing was sent (a dry run's "delivered" is no delivery anywhere);
+ * - `sandbox`: the built-in sandbox (its port changes from run to run);
+ * - `sandbox:<host[:port]>/<event set id>`: a sandbox at --sandbox-url;
+ * - `tiktok:<host[:port]>/<event set id>`: TikTok, or the host of --api-url.
+ *
+ * TikTok de-duplicates per event set, so the event set is part of it. Worked
+ * out from the options alone (the built-in sandbox is not started for it), so
+ * --resume reports are read before anything is opened.
+ */
+export function targetId(options: TargetOptions): string {
+  if (options.dryRun) return DRY_RUN_TARGET
+  if (options.sandboxUrl !== undefined) {
+    const host = new URL(baseUrl('--sandbox-url', options.sandboxUrl)).host
+    return `sandbox:${host}/${options.eventSetId ?? DEFAULT_EVENT_SET_ID}`
+  }
+  if (options.accessToken !== undefined || options.eventSetId !== undefined || options.apiUrl !== undefined) {
+    const url = options.apiUrl === undefined ? TIKTOK_API_BASE_URL : baseUrl('--api-url', options.apiUrl)
+    return `tiktok:${new URL(url).host}/${options.eventSetId ?? ''}`
+  }
+  return BUILT_IN_SANDBOX_TARGET
+}
+
 export async function openTarget(options: TargetOptions): Promise<Target> {
   const { accessToken, eventSetId } = options
   if (options.sandboxUrl !== undefined && options.apiUrl !== undefined) {
@@ -57,6 +89,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     const stub = await startDryRunStub({ output: options.dryRunOutput ?? process.stdout, pretty: options.dryRunPretty })
     return {
       kind: 'dry-run',
+      id: DRY_RUN_TARGET,
       url: stub.url,
       accessToken: accessToken ?? DRY_RUN_ACCESS_TOKEN,
       eventSetId: eventSetId ?? DRY_RUN_EVENT_SET_ID,
@@ -68,6 +101,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     const url = baseUrl('--sandbox-url', options.sandboxUrl)
     return {
       kind: 'sandbox-url',
+      id: targetId(options),
       url,
       accessToken: accessToken ?? DEFAULT_ACCESS_TOKEN,
       eventSetId: eventSetId ?? DEFAULT_EVENT_SET_ID,
@@ -83,6 +117,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     }
     return {
       kind: 'tiktok',
+      id: targetId(options),
       url: options.apiUrl === undefined ? TIKTOK_API_BASE_URL : baseUrl('--api-url', options.apiUrl),
       accessToken,
       eventSetId,
@@ -94,6 +129,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, keepEvents: 0, ...options.sandbox })
   return {
     kind: 'sandbox',
+    id: BUILT_IN_SANDBOX_TARGET,
     url: sandbox.url,
     accessToken: options.sandbox?.accessToken ?? DEFAULT_ACCESS_TOKEN,
     eventSetId: options.sandbox?.eventSetId ?? DEFAULT_EVENT_SET_ID,

@@ -4,13 +4,15 @@
  * CLI and the sandbox in processes of their own, on loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { rm, readFile } from 'node:fs/promises'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
 import { freshDates } from '../../../samples/fresh-dates'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
+import { runCli, type CliIO } from '../main'
 import type { ReportLine } from '../report'
 
 export const ROOT = join(__dirname, '..', '..', '..')
@@ -58,14 +60,6 @@ export function readReport(path: string): ReportLine[] {
     .sort((a, b) => a.file.localeCompare(b.file) || a.index - b.index)
 }
 
-/** A stream that keeps what is written to it (a CLI's stdout or stderr in-process). */
-export function sink(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough()
-  let text = ''
-  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
-  return { stream, text: () => text }
-}
-
 /** Outcome → count. */
 export function countOutcomes(lines: readonly ReportLine[]): Record<string, number> {
   const counts: Record<string, number> = {}
@@ -73,11 +67,30 @@ export function countOutcomes(lines: readonly ReportLine[]): Record<string, numb
   return counts
 }
 
+export interface Captured {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** The command line run in-process: its exit status and what it wrote. */
+export async function cli(args: string[], stdin: string | AsyncIterable<Buffer> = ''): Promise<Captured> {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  stdout.on('data', (chunk: Buffer) => out.push(chunk))
+  stderr.on('data', (chunk: Buffer) => err.push(chunk))
+  const io: CliIO = { stdout, stderr, stdin: typeof stdin === 'string' ? Readable.from([Buffer.from(stdin)]) : stdin }
+  const code = await runCli(args, io)
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
+}
+
 /**
- * For a test file: a scratch folder and the sandbox in-process, for all its
- * tests (reset before each one), both gone after them.
+ * A scratch folder and the built-in sandbox for a test file: made before its
+ * tests, removed after them; the sandbox's counts are reset before each test.
  */
-export function scratchAndSandbox(prefix: string): { dir: () => string; sandbox: () => Sandbox } {
+export function scratchAndSandbox(prefix: string): { readonly dir: string; readonly sandbox: Sandbox } {
   const state: { dir?: string; sandbox?: Sandbox } = {}
   beforeAll(async () => {
     state.dir = mkdtempSync(join(tmpdir(), prefix))
@@ -88,11 +101,16 @@ export function scratchAndSandbox(prefix: string): { dir: () => string; sandbox:
     if (state.dir) rmSync(state.dir, { recursive: true, force: true })
   })
   beforeEach(() => state.sandbox?.reset())
-  const got = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('used outside a test')
-    return value
+  return {
+    get dir(): string {
+      if (state.dir === undefined) throw new Error('scratchAndSandbox: used outside a test')
+      return state.dir
+    },
+    get sandbox(): Sandbox {
+      if (state.sandbox === undefined) throw new Error('scratchAndSandbox: used outside a test')
+      return state.sandbox
+    }
   }
-  return { dir: () => got(state.dir), sandbox: () => got(state.sandbox) }
 }
 
 // ---------------------------------------------------------------------------

@@ -9,27 +9,22 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, symlinkSyn
 import { basename, join } from 'node:path'
 import { Readable } from 'node:stream'
 import type { Sandbox } from '../../sandbox/server'
-import { runCli } from '../main'
 import { runSend } from '../run-send'
 import type { RunSummary } from '../summary-types'
-import { ROOT, countOutcomes, ndjson, purchase, purchaseEventId, readReport, scratchAndSandbox, sink } from './helpers'
+import { ROOT, cli, countOutcomes, ndjson, purchase, purchaseEventId, readReport, scratchAndSandbox } from './helpers'
+import type { Captured } from './helpers'
 import { startCli, startSandboxProcess, waitFor, type SandboxProcess } from './helpers'
 
 const scratch = scratchAndSandbox('runner-hostile-input-')
 let dir: string
 let sandbox: Sandbox
 beforeAll(() => {
-  ;[dir, sandbox] = [scratch.dir(), scratch.sandbox()]
+  ;[dir, sandbox] = [scratch.dir, scratch.sandbox]
 })
 
-async function cli(args: string[], stdin: Iterable<Buffer | string> = []) {
-  const [out, err] = [sink(), sink()]
-  const code = await runCli(['send', ...args, '--sandbox-url', sandbox.url, '--no-progress'], {
-    stdout: out.stream,
-    stderr: err.stream,
-    stdin: Readable.from(stdin)
-  })
-  return { code, stdout: out.text(), stderr: err.text() }
+/** `send` in-process against the sandbox. */
+function send(args: string[], stdin: string | AsyncIterable<Buffer> = ''): Promise<Captured> {
+  return cli(['send', ...args, '--sandbox-url', sandbox.url, '--no-progress'], stdin)
 }
 
 const events = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => purchase(`${prefix}-${i}`))
@@ -118,7 +113,7 @@ describe('the report and the page never overwrite a file the run reads, however 
   ]
 
   it.each(cases)('%s', async (_, args, message) => {
-    const result = await cli(args())
+    const result = await send(args())
     expect(result).toEqual({ code: 2, stdout: '', stderr: `${PREFIX}${message()}\n` })
     // Every file the run reads is as it was, nothing new was written, nothing was sent.
     expect(readFileSync(input, 'utf8')).toBe(inputText)
@@ -133,17 +128,17 @@ describe('the report and the page never overwrite a file the run reads, however 
 describe('every event of an input is accounted for', () => {
   const text = (prefix: string, count: number) => events(prefix, count).map((event) => JSON.stringify(event))
 
-  async function send(name: string, content: string) {
+  async function sendFile(name: string, content: string) {
     const path = join(dir, name)
     writeFileSync(path, content)
     const report = join(dir, `${name}.report.ndjson`)
-    const result = await cli([path, '--report', report, '--json'])
+    const result = await send([path, '--report', report, '--json'])
     return { result, summary: JSON.parse(result.stdout) as RunSummary, lines: readReport(report), path }
   }
 
   it('arrays one after another, with or without space between: each element is an event', async () => {
     const [a, b, c, d, e, f] = text('arrays', 6)
-    const { result, summary, lines } = await send('arrays.json', `[${a},${b}][${c},${d}]\n\n  [${e},\n${f}]\n`)
+    const { result, summary, lines } = await sendFile('arrays.json', `[${a},${b}][${c},${d}]\n\n  [${e},\n${f}]\n`)
     expect(result.code).toBe(0)
     expect(summary).toMatchObject({ eventsRead: 6, delivered: 6, inputErrors: 0, format: 'json-array' })
     expect(lines.map((line) => [line.index, line.outcome])).toEqual(
@@ -156,7 +151,7 @@ describe('every event of an input is accounted for', () => {
 
   it('an array followed by NDJSON lines: the lines are events too, counted on', async () => {
     const [a, b, c, d] = text('then-lines', 4)
-    const { summary, lines } = await send('then-lines.json', `[${a},${b}]\n${c}\nnot json\n${d}\n`)
+    const { summary, lines } = await sendFile('then-lines.json', `[${a},${b}]\n${c}\nnot json\n${d}\n`)
     expect(summary).toMatchObject({ eventsRead: 5, delivered: 4, inputErrors: 1, format: 'mixed' })
     expect(lines.map((line) => [line.index, line.outcome, line.messageId])).toEqual([
       [1, 'delivered', 'then-lines-0'],
@@ -169,7 +164,7 @@ describe('every event of an input is accounted for', () => {
 
   it('an array missing its commas: one input error per element, never one for all', async () => {
     const all = text('no-commas', 1000)
-    const { summary, lines } = await send('no-commas.json', `[${all.join('')}]`)
+    const { summary, lines } = await sendFile('no-commas.json', `[${all.join('')}]`)
     expect(summary).toMatchObject({ eventsRead: 1000, delivered: 1, inputErrors: 999 })
     expect(countOutcomes(lines)).toEqual({ delivered: 1, 'input-error': 999 })
     expect(lines[1]).toMatchObject({
@@ -183,7 +178,7 @@ describe('every event of an input is accounted for', () => {
   it('a string left open breaks its element only: the next lines are read', async () => {
     const [a, b] = text('open-string', 2)
     const broken = '{"type": "track", "event": "Order Completed", "messageId": "open-string-x},'
-    const { summary, lines } = await send('open-string.json', ['[', `${a},`, broken, b, ']'].join('\n'))
+    const { summary, lines } = await sendFile('open-string.json', ['[', `${a},`, broken, b, ']'].join('\n'))
     expect(summary).toMatchObject({ eventsRead: 3, delivered: 2, inputErrors: 1 })
     expect(lines.map((line) => [line.index, line.outcome, line.error])).toEqual([
       [1, 'delivered', null],
@@ -203,7 +198,7 @@ describe('the same file reached twice', () => {
     const link = join(dir, 'twice-link.ndjson')
     symlinkSync(file, link)
     const report = join(dir, 'twice-report.ndjson')
-    const result = await cli([folder, file, link, '--report', report, '--json'])
+    const result = await send([folder, file, link, '--report', report, '--json'])
     expect(result.code).toBe(0)
     expect(result.stderr).toBe(
       `tiktok-offline-conversions: ${file} is the same file as ${file}: read once\n` +
@@ -227,7 +222,7 @@ describe('a UTF-8 byte order mark split across two reads of stdin', () => {
   ])('is dropped (%j + %j), line 1 is an event', async (first, second) => {
     const text = ndjson(events('bom', 3))
     const chunks = [Buffer.from(first), Buffer.concat([Buffer.from(second), Buffer.from(text.slice(0, 10))])]
-    const result = await cli(['-', '--json'], [...chunks, Buffer.from(text.slice(10))])
+    const result = await send(['-', '--json'], Readable.from([...chunks, Buffer.from(text.slice(10))]))
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({ eventsRead: 3, delivered: 3, inputErrors: 0 })
   })

@@ -2,32 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough, Readable } from 'node:stream'
 import { startSandbox, type Sandbox } from '../../sandbox/server'
-import { runCli, type CliIO } from '../main'
 import type { RunSummary } from '../summary-types'
-import { freshSample } from './helpers'
+import { cli, freshSample } from './helpers'
 
 let SAMPLE: string
 let GOOD_LINES: string
-
-interface Captured {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-async function cli(args: string[], stdin: string | AsyncIterable<Buffer> = ''): Promise<Captured> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: Buffer[] = []
-  const err: Buffer[] = []
-  stdout.on('data', (chunk: Buffer) => out.push(chunk))
-  stderr.on('data', (chunk: Buffer) => err.push(chunk))
-  const io: CliIO = { stdout, stderr, stdin: typeof stdin === 'string' ? Readable.from([Buffer.from(stdin)]) : stdin }
-  const code = await runCli(args, io)
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
-}
 
 let sandbox: Sandbox
 let dir: string
@@ -227,7 +207,7 @@ describe('exit statuses', () => {
     expect(summary.stopped?.reason).toBe('unreachable')
     expect(summary.stopped?.message).toMatch(
       new RegExp(
-        `^the credentials could not be checked by the TikTok sandbox at http://127\\.0\\.0\\.1:${port}: Could not reach TikTok: .+; nothing was sent$`
+        `^the credentials could not be checked: no answer from the TikTok sandbox at http://127\\.0\\.0\\.1:${port}: Could not reach TikTok: .+; nothing was sent$`
       )
     )
   })
@@ -327,5 +307,32 @@ describe('check-auth', () => {
     const { code, stderr } = await cli(['check-auth'])
     expect(code).toBe(2)
     expect(stderr).toContain('check-auth needs --access-token and --event-set-id')
+  })
+})
+
+describe('send: the pace options', () => {
+  it('documents --concurrency (fixed) and --max-concurrency (the adaptive ceiling)', async () => {
+    const { stdout } = await cli(['send', '--help'])
+    expect(stdout).toMatch(/--concurrency <n>\s+a fixed number of batches in flight \(1–64\);\s+default: adaptive/)
+    expect(stdout).toMatch(/--max-concurrency <n>\s+the most batches in flight the adaptive pace\s+may reach/)
+    expect(stdout).toContain('Pace: by default the runner finds how many batches to keep in flight')
+  })
+
+  it('2 for --max-concurrency with a fixed --concurrency, or above 64', async () => {
+    const both = await cli(['send', SAMPLE, '--concurrency', '2', '--max-concurrency', '8'])
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain('--max-concurrency bounds the adaptive pace')
+    const above = await cli(['send', SAMPLE, '--max-concurrency', '65'])
+    expect(above.code).toBe(2)
+    expect(above.stderr).toContain('max concurrency: must be a whole number from 1 to 64')
+  })
+
+  it('--json gives the pace: adaptive by default, fixed with --concurrency', async () => {
+    const adaptive = JSON.parse((await cli(['send', '-', '--sandbox-url', sandbox.url, '--json'], GOOD_LINES)).stdout)
+    expect((adaptive as RunSummary).pace).toMatchObject({ mode: 'adaptive', maxConcurrency: 64, throttledRequests: 0 })
+    const fixed = JSON.parse(
+      (await cli(['send', '-', '--sandbox-url', sandbox.url, '--json', '--concurrency', '3'], GOOD_LINES)).stdout
+    )
+    expect((fixed as RunSummary).pace).toMatchObject({ mode: 'fixed', maxConcurrency: 3 })
   })
 })

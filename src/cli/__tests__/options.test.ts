@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander'
 import { UsageError } from '../errors'
 import {
   DEFAULT_BATCH_SIZE,
-  DEFAULT_CONCURRENCY,
+  MAX_CONCURRENCY,
   nonNegativeInteger,
   nonNegativeNumber,
   positiveInteger,
@@ -12,19 +12,31 @@ import {
 import { DEFAULT_RETRY_POLICY } from '../retry'
 
 describe('validateSendOptions', () => {
-  it('fills in the defaults: the presets, batches of 1,000, 4 in flight, the default retries', async () => {
+  it('fills in the defaults: the presets, batches of 1,000, the adaptive pace up to 64 in flight, the default retries', async () => {
     const valid = await validateSendOptions({ inputs: ['-'] })
     expect(valid).toMatchObject({
       batchSize: DEFAULT_BATCH_SIZE,
-      concurrency: DEFAULT_CONCURRENCY,
+      maxConcurrency: MAX_CONCURRENCY,
       policy: DEFAULT_RETRY_POLICY
     })
+    expect(valid.concurrency).toBeUndefined()
     expect(valid.subscriptions.length).toBeGreaterThan(1)
     expect(valid.defaultPhoneCountry).toBeUndefined()
   })
 
+  it('paces adaptively up to --max-concurrency, or keeps --concurrency N fixed', async () => {
+    const pace = async (options: { concurrency?: number; maxConcurrency?: number }) => {
+      const { concurrency, maxConcurrency } = await validateSendOptions({ inputs: ['-'], ...options })
+      return { concurrency, maxConcurrency }
+    }
+    expect(await pace({ maxConcurrency: 16 })).toEqual({ concurrency: undefined, maxConcurrency: 16 })
+    expect(await pace({ concurrency: 8 })).toEqual({ concurrency: 8, maxConcurrency: 8 })
+  })
+
   it.each([
     [{ batchSize: 0 }, 'batch size: must be a whole number from 1 to 10000'],
+    [{ maxConcurrency: 65 }, 'max concurrency: must be a whole number from 1 to 64'],
+    [{ concurrency: 2, maxConcurrency: 8 }, '--max-concurrency bounds the adaptive pace'],
     [{ concurrency: 65 }, 'concurrency: must be a whole number from 1 to 64'],
     [{ retry: { maxRetries: 101 } }, 'max retries: must be a whole number from 0 to 100'],
     [{ defaultPhoneCountry: 'XX' }, 'default phone country: "XX" is not an ISO 3166 alpha-2 country code, such as US'],

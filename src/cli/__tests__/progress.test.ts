@@ -29,6 +29,19 @@ describe('formatProgress', () => {
     )
   })
 
+  it('with the pace: the requests in flight now and those throttled so far', () => {
+    expect(
+      formatProgress({
+        target: 'TikTok at https://business-api.tiktok.com',
+        counts,
+        elapsedSeconds: 75,
+        pace: { inFlight: 12, throttled: 3 }
+      })
+    ).toBe(
+      'Sending to TikTok at https://business-api.tiktok.com | 12,000 read: 11,900 delivered, 80 rejected, 20 failed | 12 in flight, 3 throttled | 1:15 elapsed'
+    )
+  })
+
   it('reading stdin (size unknown): counts and time only', () => {
     expect(
       formatProgress({
@@ -60,13 +73,16 @@ describe('the bar during a run', () => {
       .map((frame) => frame.trim())
       .filter((frame) => frame.startsWith('Sending to'))
 
+  afterEach(() => jest.useRealTimers())
+
   it('names the target in its first frame, and its counts add up to what the run did', () => {
     const stream = new PassThrough()
     let output = ''
     stream.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
-    let now = 0
-    const progress = startProgress(stream, 'TikTok at https://business-api.tiktok.com', 1000, () => now)
-    now = 2000
+    // cli-progress keeps the time (elapsed and ETA): a fake clock moves it.
+    jest.useFakeTimers({ now: 0 })
+    const progress = startProgress(stream, 'TikTok at https://business-api.tiktok.com', 1000)
+    jest.setSystemTime(2000)
     progress.read(500)
     progress.update({ read: 10, delivered: 7, rejected: 2, failed: 1 })
     progress.stop()

@@ -39,10 +39,10 @@ describe('deliveryFacts', () => {
         },
         { code: 0, message: 'OK', request_id: 'r' }
       )
-    ).toEqual(facts({ phone: false, externalId: true, purchase: true }))
+    ).toEqual(facts({ event: 'CompletePayment', phone: false, externalId: true, purchase: true }))
     expect(
       deliveryFacts({ event: 'Contact', user: { phone: [HASH], ttclid: 'E.C.P.1' } }, { dropped: [noCountry(1)] })
-    ).toEqual(facts({ email: false, ttclid: true, dropped: [noCountry(1)] }))
+    ).toEqual(facts({ event: 'Contact', email: false, ttclid: true, dropped: [noCountry(1)] }))
   })
 
   it('takes what is not the expected shape as nothing, never throws', () => {

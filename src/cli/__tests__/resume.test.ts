@@ -68,7 +68,9 @@ describe('readResume', () => {
       status: 200,
       outcome,
       error: null,
-      attempts: 1
+      attempts: 1,
+      target: 'sandbox',
+      ...(messageId === null ? {} : { event: 'CompletePayment', eventId: messageId })
     })
 
   it('takes delivered and skipped lines; a line cut short (a run killed mid-write) is counted, not fatal', async () => {
@@ -87,20 +89,20 @@ describe('readResume', () => {
         '{"file":"a.ndjson","index":9,"messageId":"cut'
       ].join('\n')
     )
-    const resume = await readResume([report])
+    const resume = await readResume([report], { target: 'sandbox' })
     expect(resume).toMatchObject({ reports: [report], deliveries: 2, unreadableLines: 1 })
     expect(
-      ['d-1', 'd-2', 'r-1', 'f-1', 'n-1', 'u-1'].filter((id) => resume.delivered.has(id, 'Complete Payment'))
+      ['d-1', 'd-2', 'r-1', 'f-1', 'n-1', 'u-1'].filter((id) => resume.delivered.has(id, 'CompletePayment'))
     ).toEqual(['d-1', 'd-2'])
   })
 
   it('refuses a file that is not a report, and one that is missing', async () => {
     const notReport = join(dir, 'events.ndjson')
     writeFileSync(notReport, ndjson([purchase('x')]))
-    await expect(readResume([notReport])).rejects.toThrow(
+    await expect(readResume([notReport], { target: 'sandbox' })).rejects.toThrow(
       new UsageError(`--resume ${notReport}: not a report of this runner (no line has an outcome and a messageId)`)
     )
-    await expect(readResume([join(dir, 'nope.ndjson')])).rejects.toThrow(InputOutputError)
+    await expect(readResume([join(dir, 'nope.ndjson')], { target: 'sandbox' })).rejects.toThrow(InputOutputError)
   })
 })
 

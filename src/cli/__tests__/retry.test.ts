@@ -115,6 +115,24 @@ describe('settleWithRetries', () => {
     expect(settled).toEqual([{ item: 1, outcome: { status: 502, note: 'retry 3' }, attempts: 4 }])
   })
 
+  it('keeps the last outcome and attempts of what `resend` did not send (the run stopped while it waited for a permit)', async () => {
+    const resends: number[] = []
+    const settled = await settleWithRetries<number, Outcome>(
+      [
+        { item: 1, outcome: { status: 503 } },
+        { item: 2, outcome: { status: 429, note: 'first' } }
+      ],
+      async (items) => items.map((item) => (item === 1 ? { status: 200 } : undefined)),
+      { policy, random: () => 0, sleep: async () => undefined, onResend: (count) => resends.push(count) }
+    )
+    expect(settled).toEqual([
+      { item: 1, outcome: { status: 200 }, attempts: 2 },
+      { item: 2, outcome: { status: 429, note: 'first' }, attempts: 1 }
+    ])
+    // Only what was sent again counts as re-sent.
+    expect(resends).toEqual([1])
+  })
+
   it('does not retry with maxRetries 0', async () => {
     const resend = jest.fn()
     const settled = await settleWithRetries([{ item: 1, outcome: { status: 500 } }], resend, {

@@ -93,6 +93,7 @@ describe('combineResults', () => {
           status: 200,
           message: null,
           delivery: {
+            event: 'CompletePayment',
             email: true,
             phone: false,
             externalId: true,
@@ -216,7 +217,8 @@ describe('Router against the sandbox', () => {
     ...extra
   })
   /** A delivered event: email, phone and external ID sent; a purchase (with its revenue) or not. */
-  const delivered = (eventId: string, purchase: boolean): DeliveryFacts => ({
+  const delivered = (eventId: string, purchase: boolean, event = 'CompletePayment'): DeliveryFacts => ({
+    event,
     eventId,
     email: true,
     phone: true,
@@ -231,16 +233,11 @@ describe('Router against the sandbox', () => {
   it('routes each event to the preset that subscribes to it, counts requests, and empties the responses it kept', async () => {
     let requests = 0
     const statuses: number[] = []
-    const router = new Router(
-      definition,
-      presetSubscriptions(definition),
-      settings,
-      {
-        ...redirect(),
-        onRequest: () => requests++,
-        onResponse: (status) => statuses.push(status)
-      }
-    )
+    const router = new Router(definition, presetSubscriptions(definition), settings, {
+      ...redirect(),
+      onRequest: () => requests++,
+      onResponse: (status) => statuses.push(status)
+    })
     const names = router.subscriptions.map((subscription) => subscription.name)
     const routing = await router.runBatch([
       event('m1', 'Order Completed'),
@@ -249,13 +246,15 @@ describe('Router against the sandbox', () => {
       event('m4', 'Order Completed', { properties: { revenue: 5 } })
     ])
     expect(routing).toEqual([
-      [{ subscription: names.indexOf('Complete Payment'), status: 200, message: null, delivery: delivered('m1', true) }],
+      [
+        { subscription: names.indexOf('Complete Payment'), status: 200, message: null, delivery: delivered('m1', true) }
+      ],
       [
         {
           subscription: names.indexOf('Complete Registration'),
           status: 200,
           message: null,
-          delivery: delivered('m2', false)
+          delivery: delivered('m2', false, 'CompleteRegistration')
         }
       ],
       [],
@@ -263,7 +262,8 @@ describe('Router against the sandbox', () => {
         {
           subscription: names.indexOf('Complete Payment'),
           status: 400,
-          message: 'currency: required when value is given; TikTok reports a value only with its ISO 4217 currency code',
+          message:
+            'currency: required when value is given; TikTok reports a value only with its ISO 4217 currency code',
           refusal: { reason: 'currency_required', dropped: [] }
         }
       ]
@@ -301,7 +301,12 @@ describe('Router against the sandbox', () => {
     expect(await router.runBatch([event('m1', 'Order Completed')])).toEqual([
       [
         { subscription: 0, status: 200, message: null, delivery: delivered('m1', true) },
-        { subscription: 1, status: 200, message: null, delivery: { ...delivered('m1', false), phone: false } }
+        {
+          subscription: 1,
+          status: 200,
+          message: null,
+          delivery: { ...delivered('m1', false, 'PlaceAnOrder'), phone: false }
+        }
       ]
     ])
     expect(sandbox.acceptedCount('m1')).toBe(2)

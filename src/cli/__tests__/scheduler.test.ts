@@ -1,4 +1,5 @@
-import { FixedConcurrency, observeInFlight } from '../scheduler'
+import { PaceController } from '../pace'
+import { FixedConcurrency, PacedBatches, observeInFlight, type BatchScheduler } from '../scheduler'
 
 /** A batch that settles when told to. */
 function pending(): { promise: Promise<void>; settle: () => void } {
@@ -39,6 +40,59 @@ describe('FixedConcurrency', () => {
     await waiting
     expect(scheduler.inFlight).toBe(1)
     batch.settle()
+    await scheduler.drain()
+  })
+})
+
+/** Asks `scheduler` for a slot; `free()` says whether it was given (after the pending promise callbacks ran). */
+async function askForSlot(scheduler: BatchScheduler): Promise<{ given: Promise<void>; free: () => boolean }> {
+  let free = false
+  const given = scheduler.waitForSlot(new AbortController().signal).then(() => void (free = true))
+  await Promise.resolve()
+  return { given, free: () => free }
+}
+
+describe('PacedBatches', () => {
+  it("lets as many batches under way as the pace controller's slots, read again each time a batch settles", async () => {
+    const pace = { batchSlots: 2 }
+    const scheduler = new PacedBatches(pace)
+    const [a, b, c, d] = [pending(), pending(), pending(), pending()]
+    scheduler.track(a.promise)
+    scheduler.track(b.promise)
+    const third = await askForSlot(scheduler)
+    expect(third.free()).toBe(false)
+    // The limit grew: once a batch settles, two more may start.
+    pace.batchSlots = 3
+    a.settle()
+    await third.given
+    scheduler.track(c.promise)
+    const fourth = await askForSlot(scheduler)
+    expect(fourth.free()).toBe(true)
+    scheduler.track(d.promise)
+    expect(scheduler.inFlight).toBe(3)
+    // The limit was cut: a settled batch frees no slot while as many as the limit are still under way.
+    pace.batchSlots = 1
+    const fifth = await askForSlot(scheduler)
+    b.settle()
+    await b.promise
+    await Promise.resolve()
+    expect(fifth.free()).toBe(false)
+    c.settle()
+    d.settle()
+    await fifth.given
+    expect(scheduler.inFlight).toBe(0)
+  })
+
+  it('with a fixed pace (--concurrency N), has N slots', async () => {
+    const scheduler = new PacedBatches(new PaceController({ fixed: 2 }))
+    const [a, b] = [pending(), pending()]
+    scheduler.track(a.promise)
+    scheduler.track(b.promise)
+    const third = await askForSlot(scheduler)
+    expect(third.free()).toBe(false)
+    a.settle()
+    await third.given
+    b.settle()
     await scheduler.drain()
   })
 })

@@ -53,6 +53,8 @@ const STOP_TITLE: Record<NonNullable<RunSummary['stopped']>['reason'], string> =
   interrupted: 'The run was interrupted',
   'credentials-refused': 'The run stopped: the credentials were refused',
   unreachable: 'The run stopped: the target could not be reached',
+  'target-failed': 'The run stopped: the target answered only with errors',
+  'report-failed': 'The run stopped: the report could not be written',
   'input-failed': 'The run stopped: an input could not be read'
 }
 
@@ -60,6 +62,7 @@ const CREDENTIALS: Record<RunSummary['credentialsCheck'], string> = {
   accepted: 'accepted (checked before sending, with a request that holds no events)',
   refused: 'refused: nothing was sent',
   failed: 'could not be checked: nothing was sent',
+  interrupted: 'not finished: interrupted during the check; nothing was sent',
   skipped: 'not checked (--no-auth-check)',
   none: 'not needed (dry run)'
 }
