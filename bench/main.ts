@@ -1,8 +1,8 @@
 /**
  * npm run bench [-- --overhead-events N] [--rounds N] [--events N] [--latency-ms MS] [--runner-events N]
  *               [--backfill-events N] [--resume-events N] [--interruptions N] [--adaptive-seconds S]
- *               [--adaptive-min-events N] [--only a,b]
- * Sections: overhead, destination, runner, faults, backfill, resume, adaptive, each in a fresh process.
+ *               [--adaptive-min-events N] [--memory-events N] [--memory-event-chars N] [--only a,b]
+ * Sections: overhead, destination, runner, faults, backfill, resume, adaptive, memory, each in a fresh process.
  * Prints a table and one JSON line per section. Figures, not assertions: see README.
  */
 import { spawnSync } from 'node:child_process'
@@ -10,7 +10,7 @@ import os from 'node:os'
 import { benchAdaptive, type PaceRun } from './adaptive'
 import { benchDestination } from './destination'
 import { benchOverhead } from './overhead'
-import { benchBackfill, benchResume, benchRunner, type RunnerFigures } from './runner'
+import { benchBackfill, benchMemory, benchResume, benchRunner, type RunnerFigures } from './runner'
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`)
@@ -35,7 +35,7 @@ function printRunner(section: string, title: string, figures: RunnerFigures): vo
   console.log(JSON.stringify({ bench: section, machine: machine(), ...figures }))
 }
 
-const SECTIONS = ['overhead', 'destination', 'runner', 'faults', 'backfill', 'resume', 'adaptive']
+const SECTIONS = ['overhead', 'destination', 'runner', 'faults', 'backfill', 'resume', 'adaptive', 'memory']
 
 /** Each section in a process of its own, so one section's memory does not show in the next one's figures. */
 function runSectionsApart(sections: string[]): void {
@@ -135,6 +135,17 @@ async function main(): Promise<void> {
     )
     console.log(`zero-latency rate (the ceiling without a rate limit): ${zeroLatencyRate} events/s`)
     console.table(sideBySide(runs))
+  }
+  if (wanted('memory')) {
+    const events = option('memory-events', 300)
+    const chars = option('memory-event-chars', 600_000)
+    console.log(
+      `\n# memory: ${events} events of about ${chars.toLocaleString('en-US')} characters each (a huge cart) in 3 gzip files, the CLI → sandbox, each in its own process`
+    )
+    const { rssByTenthMb, ...row } = await benchMemory(events, chars)
+    console.table([row])
+    console.log(`CLI RSS (MB) at each tenth of the run: ${rssByTenthMb.join(' ')}`)
+    console.log(JSON.stringify({ bench: 'memory', machine: machine(), ...row, rssByTenthMb }))
   }
 }
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import type { SegmentEvent } from '@segment/actions-core'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
@@ -149,8 +150,13 @@ export interface BackfillFigures {
 }
 
 /** Writes `count` events into `files` gzip NDJSON files in a folder, one per "hour", streamed. */
-async function writeArchive(count: number, files: number): Promise<{ folder: string; bytes: number }> {
-  const folder = path.join(WORK_DIR, `archive-${count}`)
+async function writeArchive(
+  count: number,
+  files: number,
+  event: (i: number, nowMs: number) => SegmentEvent = offlineConversion,
+  name = 'archive'
+): Promise<{ folder: string; bytes: number }> {
+  const folder = path.join(WORK_DIR, `${name}-${count}`)
   await rm(folder, { recursive: true, force: true })
   await mkdir(folder, { recursive: true })
   const now = Date.now()
@@ -162,7 +168,7 @@ async function writeArchive(count: number, files: number): Promise<{ folder: str
     const out = createWriteStream(name)
     gzip.pipe(out)
     for (let i = file * perFile; i < Math.min(count, (file + 1) * perFile); i++) {
-      if (!gzip.write(JSON.stringify(offlineConversion(i, now)) + '\n')) await once(gzip, 'drain')
+      if (!gzip.write(JSON.stringify(event(i, now)) + '\n')) await once(gzip, 'drain')
     }
     gzip.end()
     await once(out, 'finish')
@@ -192,6 +198,27 @@ export function startCli(args: string[]): CliRun {
   return { child, exited, stdout: () => out }
 }
 
+/** `send <folder> --sandbox-url … --report … --json` by the CLI in its own process, its RSS sampled every 100 ms. */
+async function sendSampled(folder: string, url: string, report: string) {
+  const samples: { at: number; rss: number }[] = []
+  const started = Date.now()
+  const cli = startCli(['send', folder, '--sandbox-url', url, '--report', report, '--json', '--no-progress'])
+  const pid = cli.child.pid ?? 0
+  const sampler = setInterval(() => {
+    void rssOf(pid).then((rss) => rss > 0 && samples.push({ at: Date.now(), rss }))
+  }, 100)
+  const exitCode = await cli.exited
+  clearInterval(sampler)
+  const finished = Date.now()
+  return {
+    exitCode,
+    stdout: cli.stdout(),
+    seconds: (finished - started) / 1000,
+    peakRssMb: Math.round(Math.max(0, ...samples.map((sample) => sample.rss)) / 2 ** 20),
+    rssByTenthMb: tenths(samples, started, finished)
+  }
+}
+
 /** What the sandbox accepted, per event_id. */
 export async function acceptedIds(url: string): Promise<Record<string, number>> {
   return (await (await fetch(`${url}/sandbox/event-ids`)).json()) as Record<string, number>
@@ -206,20 +233,10 @@ export async function benchBackfill(count: number, files = 10): Promise<Backfill
   const { folder, bytes } = await writeArchive(count, files)
   const report = path.join(WORK_DIR, `backfill-report-${count}.ndjson`)
   const { url, child: sandbox } = await spawnSandbox([])
-  const samples: { at: number; rss: number }[] = []
   try {
-    const started = Date.now()
-    const cli = startCli(['send', folder, '--sandbox-url', url, '--report', report, '--json', '--no-progress'])
-    const pid = cli.child.pid ?? 0
-    const sampler = setInterval(() => {
-      void rssOf(pid).then((rss) => rss > 0 && samples.push({ at: Date.now(), rss }))
-    }, 100)
-    const exitCode = await cli.exited
-    clearInterval(sampler)
-    const finished = Date.now()
-    const summary = JSON.parse(cli.stdout()) as RunSummary
+    const { exitCode, stdout, seconds, peakRssMb, rssByTenthMb } = await sendSampled(folder, url, report)
+    const summary = JSON.parse(stdout) as RunSummary
     const { acceptedOnce, accounted } = await checkReport(report, await acceptedIds(url))
-    const seconds = (finished - started) / 1000
     return {
       events: count,
       files,
@@ -228,8 +245,8 @@ export async function benchBackfill(count: number, files = 10): Promise<Backfill
       eventsPerSecond: Math.round(count / seconds),
       delivered: summary.delivered,
       httpRequests: summary.httpRequests,
-      peakRssMb: Math.round(Math.max(...samples.map((sample) => sample.rss)) / 2 ** 20),
-      rssByTenthMb: tenths(samples, started, finished),
+      peakRssMb,
+      rssByTenthMb,
       exitCode,
       acceptedOnce,
       countsAddUp: accounted === count && summary.delivered === count
@@ -368,4 +385,71 @@ function tenths(samples: readonly { at: number; rss: number }[], started: number
     const sample = samples.reduce((best, s) => (Math.abs(s.at - at) < Math.abs(best.at - at) ? s : best), samples[0])
     return Math.round((sample?.rss ?? 0) / 2 ** 20)
   })
+}
+
+// ---------------------------------------------------------------------------
+// Memory: events near the runner's size limit
+
+/** The backfill's figures for an archive of events near the size limit, with the size of one. */
+export interface MemoryFigures extends Pick<
+  BackfillFigures,
+  'events' | 'files' | 'seconds' | 'delivered' | 'httpRequests' | 'peakRssMb' | 'rssByTenthMb' | 'exitCode'
+> {
+  /** Characters of one event's JSON line. */
+  eventChars: number
+  /** Every event delivered, and accepted by the sandbox exactly once. */
+  acceptedOnce: boolean
+}
+
+/**
+ * A purchase of about `chars` characters: its products (which the Complete
+ * Payment preset maps into `contents`) make up the size, as a huge cart would.
+ */
+function hugeOrder(i: number, chars: number, nowMs: number): SegmentEvent {
+  const order = offlineConversion(i * 10, nowMs)
+  const product = { product_id: 'sku-1001', name: 'Organic Cotton Tee', category: 'Apparel', price: 19.99, quantity: 1 }
+  const each = JSON.stringify(product).length + 1
+  const products = Array.from({ length: Math.max(1, Math.floor(chars / each)) }, (_, k) => ({
+    ...product,
+    product_id: `sku-${k}`
+  }))
+  return { ...order, properties: { ...order.properties, products } }
+}
+
+/**
+ * 300 events of about 600,000 characters each (under the runner's
+ * 1,000,000-character limit), in 3 gzip files, sent by the CLI in a process of
+ * its own to the sandbox in another: the CLI's peak RSS.
+ */
+export async function benchMemory(count: number, chars: number, files = 3): Promise<MemoryFigures> {
+  const huge = (i: number, nowMs: number): SegmentEvent => hugeOrder(i, chars, nowMs)
+  const { folder } = await writeArchive(count, files, huge, 'memory')
+  const report = path.join(WORK_DIR, `memory-report-${count}.ndjson`)
+  const { url, child: sandbox } = await spawnSandbox([])
+  try {
+    const { exitCode, stdout, seconds, peakRssMb, rssByTenthMb } = await sendSampled(folder, url, report)
+    const summary = JSON.parse(stdout || '{}') as Partial<RunSummary>
+    const accepted = await acceptedIds(url)
+    const delivered = (await readFile(report, 'utf8').catch(() => ''))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { outcome: string; eventId?: string })
+      .filter((line) => line.outcome === 'delivered')
+    return {
+      events: count,
+      eventChars: JSON.stringify(huge(0, Date.now())).length,
+      files,
+      seconds,
+      delivered: summary.delivered ?? 0,
+      httpRequests: summary.httpRequests ?? 0,
+      peakRssMb,
+      rssByTenthMb,
+      exitCode,
+      acceptedOnce: delivered.length === count && delivered.every((line) => accepted[line.eventId ?? ''] === 1)
+    }
+  } finally {
+    sandbox.kill()
+    await rm(folder, { recursive: true, force: true })
+    await rm(report, { force: true })
+  }
 }

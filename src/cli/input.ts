@@ -1,6 +1,7 @@
 /**
- * Streaming reader of Segment events: NDJSON (one event per line) or one JSON
- * array of events, told apart by the first non-space character (`[` = array).
+ * Streaming reader of Segment events: NDJSON (one event per line) or JSON
+ * arrays of events, told apart by the first non-space character (`[` = array;
+ * arrays may follow one another, and NDJSON lines may follow them).
  * Every line or element becomes one item, in input order: an event ready for
  * actions-core, or an input error saying why it cannot be one. Nothing is dropped.
  * The text must be UTF-8: bytes that are not stop the reading with an error
@@ -29,6 +30,8 @@ export interface InputEvent {
   messageId: string
   /** The event had no messageId: the runner gave it one derived from its content. */
   messageIdGenerated: boolean
+  /** Characters of its JSON text as read: what a batch's input size is counted in. */
+  chars: number
 }
 
 export interface InputError {
@@ -92,7 +95,10 @@ export async function* readEventChunks(
     }
     const format: InputFormat = pending[start] === '[' ? 'json-array' : 'ndjson'
     options.onFormat?.(format)
-    splitter = format === 'json-array' ? new ArraySource(file, maxChars) : new NdjsonSource(file, maxChars)
+    splitter =
+      format === 'json-array'
+        ? new ArraySource(file, maxChars, () => options.onFormat?.('ndjson'))
+        : new NdjsonSource(file, maxChars)
     const buffered = pending
     pending = ''
     return splitter.push(buffered)
@@ -179,13 +185,20 @@ class NdjsonSource implements Splitter {
   }
 }
 
+/**
+ * A file that starts with `[`: its arrays' elements, and the lines after an
+ * array that opens no other, numbered one count on through the file.
+ */
 class ArraySource implements Splitter {
   private splitter: JsonArraySplitter
   private element = 0
+  private linesSeen = false
 
   constructor(
     private readonly file: string,
-    maxChars: number
+    maxChars: number,
+    /** Told once, at the first NDJSON line after an array. */
+    private readonly onLines: () => void
   ) {
     this.splitter = new JsonArraySplitter(maxChars)
   }
@@ -210,7 +223,14 @@ class ArraySource implements Splitter {
 
   private toItem(piece: ArrayPiece): InputItem {
     const index = ++this.element
-    return piece.kind === 'error' ? invalid(this.file, index, piece.message) : toInputItem(piece.text, index, this.file)
+    if (piece.kind === 'error') {
+      return invalid(this.file, index, piece.message, piece.text === undefined ? null : messageIdIn(piece.text))
+    }
+    if (piece.kind === 'line' && !this.linesSeen) {
+      this.linesSeen = true
+      this.onLines()
+    }
+    return toInputItem(piece.text, index, this.file)
   }
 }
 
@@ -260,12 +280,21 @@ export function toInputItem(text: string, index: number, file = 'stdin'): InputI
       index,
       event: value as unknown as SegmentEvent,
       messageId: knownId,
-      messageIdGenerated: false
+      messageIdGenerated: false,
+      chars: text.length
     }
   }
   const messageId = generatedMessageId(text)
   value.messageId = messageId
-  return { kind: 'event', file, index, event: value as unknown as SegmentEvent, messageId, messageIdGenerated: true }
+  return {
+    kind: 'event',
+    file,
+    index,
+    event: value as unknown as SegmentEvent,
+    messageId,
+    messageIdGenerated: true,
+    chars: text.length
+  }
 }
 
 /**

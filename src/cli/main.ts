@@ -153,7 +153,9 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     )
     .addHelpText('after', `${SEND_HELP}\n${ENVIRONMENT}\n${EXIT_STATUSES}`)
     .action(async (inputs: string[], flags: SendFlags) => {
-      if (flags.html) await checkHtmlPath(flags.html, { inputs, report: flags.report, resume: flags.resume })
+      if (flags.html) {
+        await checkHtmlPath(flags.html, { inputs, mapping: flags.mapping, report: flags.report, resume: flags.resume })
+      }
       const summary = await runSend({
         inputs,
         stdin: io.stdin,

@@ -13,6 +13,7 @@ import { toCountryCode } from '../destinations/tiktok-offline-conversions/identi
 import type { SandboxOptions } from '../sandbox/server'
 import { DEFAULT_STOP_WAIT_MS, MAX_TIMER_MS, type InterruptSource } from './control'
 import { InputOutputError, UsageError, errorMessage, ioErrorMessage } from './errors'
+import { checkOutputPaths } from './output-paths'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep } from './retry'
 import { customSubscription, presetSubscriptions, type RouteSubscription } from './subscriptions'
 
@@ -141,11 +142,13 @@ export async function validateSendOptions(options: RunSendOptions): Promise<Vali
   const defaultPhoneCountry = phoneCountry(options.defaultPhoneCountry)
   // Before any input is opened: an invalid --subscribe is refused with nothing read.
   const subscriptions = await resolveSubscriptions(definition, options)
-  if (options.report !== undefined && (options.resume ?? []).includes(options.report)) {
-    throw new UsageError(
-      `--report ${options.report} is also a --resume report: write the new report to another file (the old one is read, not rewritten)`
-    )
-  }
+  // The report is never a file the run reads, however it is spelled.
+  await checkOutputPaths({
+    inputs: options.inputs,
+    mapping: options.mappingFile,
+    resume: options.resume,
+    report: options.report
+  })
   return { definition, batchSize, ...pace, policy, stopWaitMs, defaultPhoneCountry, subscriptions }
 }
 

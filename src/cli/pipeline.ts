@@ -18,8 +18,20 @@ import { settleBatch, unsentLines, type BatchContext } from './settle-batch'
 import { textBytes, type Source } from './sources'
 import type { StopSummary } from './summary-types'
 
+/**
+ * A batch is also cut when its events' JSON text reaches this many characters
+ * (8 Mi: 8 MiB of ASCII JSON), whatever --batch-size says. A batch in flight
+ * holds its events parsed, then mapped, then serialized: about 5 times its
+ * input text (measured with 300 events of 600,000 characters each, see the
+ * README's memory benchmark), so the runner's memory is bounded by about
+ * (batches under way) × 5 × this, not by the events' count alone.
+ */
+export const MAX_BATCH_INPUT_CHARS = 8 * 2 ** 20
+
 export interface PipelineContext extends BatchContext {
   batchSize: number
+  /** A batch is cut when its events' text reaches this many characters (default MAX_BATCH_INPUT_CHARS). */
+  maxBatchChars?: number
   /** How many batches may be in flight. */
   scheduler: BatchScheduler
 }
@@ -42,6 +54,15 @@ export interface ReadFacts {
 export async function runPipeline(sources: readonly Source[], context: PipelineContext): Promise<ReadFacts> {
   const { control, scheduler } = context
   const batches: InputEvent[][] = context.subscriptions.map(() => [])
+  /** The characters of each batch being filled. */
+  const batchChars: number[] = context.subscriptions.map(() => 0)
+  const maxBatchChars = context.maxBatchChars ?? MAX_BATCH_INPUT_CHARS
+  const launch = async (subscription: number): Promise<void> => {
+    const full = batches[subscription]
+    batches[subscription] = []
+    batchChars[subscription] = 0
+    await dispatchBatch(full, subscription)
+  }
   const formats = new Set<InputFormat>()
   let fatal: { error: unknown } | undefined
   let gzipFiles = 0
@@ -82,11 +103,14 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
       if (control.sendingStopped && !context.alreadyDelivered) {
         lines.push(notSentLine(item, subscription, context))
       } else {
+        // An event that would take the batch past its size goes into the next one.
+        if (batches[subscription].length > 0 && batchChars[subscription] + item.chars > maxBatchChars) {
+          await launch(subscription)
+        }
         batches[subscription].push(item)
-        if (batches[subscription].length >= context.batchSize) {
-          const full = batches[subscription]
-          batches[subscription] = []
-          await dispatchBatch(full, subscription)
+        batchChars[subscription] += item.chars
+        if (batches[subscription].length >= context.batchSize || batchChars[subscription] >= maxBatchChars) {
+          await launch(subscription)
         }
       }
     }
@@ -116,7 +140,8 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
         if (!(error instanceof InputOutputError)) throw error
         control.halt('input-failed', errorMessage(error))
       } finally {
-        // Closes the file; a read still waiting (stdin) is left to end with the process.
+        // Closes the file; a read still waiting (stdin left open and idle) is let go of, so the process can end.
+        if (control.readingStopped) source.abandon?.()
         chunks.return(undefined).catch(() => undefined)
       }
     }

@@ -39,7 +39,13 @@ interface Plan extends ValidSendOptions {
 
 async function plan(options: RunSendOptions): Promise<Plan> {
   const valid = await validateSendOptions(options)
-  const sources = await resolveSources(options.inputs, () => options.stdin ?? process.stdin)
+  const notices = options.notices ?? options.progressStream ?? process.stderr
+  const sources = await resolveSources(
+    options.inputs,
+    () => options.stdin ?? process.stdin,
+    ({ name, sameAs }) =>
+      notices.write(`tiktok-offline-conversions: ${name} is the same file as ${sameAs}: read once\n`)
+  )
   await checkFileEncodings(sources)
   const resume = options.resume?.length
     ? await readResume(options.resume, { target: targetId(options), untargeted: options.resumeUntargeted })

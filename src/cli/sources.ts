@@ -6,7 +6,7 @@
  * is looked at before anything is sent, so that one in another encoding than
  * UTF-8 stops the run before it starts.
  */
-import { createReadStream } from 'node:fs'
+import { createReadStream, type Stats } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable, pipeline } from 'node:stream'
@@ -22,8 +22,16 @@ export interface Source {
   name: string
   /** Bytes on disk (compressed, for a gzip file); unknown for stdin. */
   size?: number
+  /** The file's device and inode ("dev:ino"): the same file reached by two paths has one. */
+  id?: string
   /** The bytes as stored (still compressed, for a gzip file); opened when iterated. */
   raw(): AsyncIterable<Buffer>
+  /**
+   * Reading stopped before the end (a signal): lets go of what a read may be
+   * waiting on, so that a pipe left open (`tail -f … | send -`) does not keep
+   * the process alive. Files need none: closing their iterator closes them.
+   */
+  abandon?(): void
 }
 
 /** Gzip's magic number: the first two bytes of every gzip member. */
@@ -31,30 +39,54 @@ export function isGzip(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b
 }
 
-/** The sources of the command line's inputs, in order. Fails (exit 2) on anything that cannot be read. */
+/** A file reached a second time (a folder and a path in it, a link): read once, under its first name. */
+export interface RepeatedFile {
+  name: string
+  sameAs: string
+}
+
+/**
+ * The sources of the command line's inputs, in order, each file once (by
+ * device and inode: `onRepeat` is told of the others). Fails (exit 2) on
+ * anything that cannot be read.
+ */
 export async function resolveSources(
   inputs: readonly string[],
-  stdin: () => AsyncIterable<Buffer | string>
+  stdin: () => AsyncIterable<Buffer | string>,
+  onRepeat: (repeat: RepeatedFile) => void = () => undefined
 ): Promise<Source[]> {
   if (inputs.length === 0) throw new UsageError('send needs at least one file, folder, or "-" for stdin')
   if (inputs.filter((input) => input === '-').length > 1) throw new UsageError('"-" (stdin) can be read only once')
   const sources: Source[] = []
+  const seen = new Map<string, string>()
+  const add = (path: string, info: Stats): void => {
+    const id = `${info.dev}:${info.ino}`
+    const first = seen.get(id)
+    if (first !== undefined) return onRepeat({ name: path, sameAs: first })
+    seen.set(id, path)
+    sources.push(fileSource(path, info.size, id))
+  }
   for (const input of inputs) {
     if (input === '-') {
-      sources.push({ name: STDIN_NAME, raw: () => asBuffers(stdin(), STDIN_NAME) })
+      sources.push({ name: STDIN_NAME, raw: () => asBuffers(stdin(), STDIN_NAME), abandon: () => destroy(stdin()) })
       continue
     }
     const info = await stat(input).catch((error: unknown) => {
       throw new InputOutputError(`cannot read ${input}: ${ioErrorMessage(error)}`)
     })
-    if (info.isFile()) sources.push(fileSource(input, info.size))
+    if (info.isFile()) add(input, info)
     else if (info.isDirectory()) {
       const files = await folderFiles(input)
       if (files.length === 0) throw new InputOutputError(`cannot read ${input}: the folder holds no files`)
-      sources.push(...files)
+      for (const file of files) add(file.path, file.info)
     } else throw new InputOutputError(`cannot read ${input}: not a file or a folder`)
   }
   return sources
+}
+
+/** The paths of the files a folder input is read from, in the order they are read. */
+export async function folderFilePaths(folder: string): Promise<string[]> {
+  return (await folderFiles(folder)).map((file) => file.path)
 }
 
 /**
@@ -120,35 +152,42 @@ export async function* textBytes(
   }
 }
 
-function fileSource(path: string, size: number): Source {
+function fileSource(path: string, size: number, id: string): Source {
   return {
     name: path,
     size,
+    id,
     // Opened when reading starts, so that files wait their turn and an early error leaves none open.
     raw: () => asBuffers(createReadStream(path, { highWaterMark: 1 << 20 }), path)
   }
 }
 
 /** A folder's files, in name order, its subfolders' files in their place; hidden entries (".…") left out. */
-async function folderFiles(folder: string): Promise<Source[]> {
+async function folderFiles(folder: string): Promise<Array<{ path: string; info: Stats }>> {
   const entries = await readdir(folder).catch((error: unknown) => {
     throw new InputOutputError(`cannot read ${folder}: ${ioErrorMessage(error)}`)
   })
-  const sources: Source[] = []
+  const files: Array<{ path: string; info: Stats }> = []
   // Code-point order, the same on every machine: hourly names sort as time does.
   for (const entry of entries.filter((name) => !name.startsWith('.')).sort(byCodePoint)) {
     const path = join(folder, entry)
     const info = await stat(path).catch((error: unknown) => {
       throw new InputOutputError(`cannot read ${path}: ${ioErrorMessage(error)}`)
     })
-    if (info.isDirectory()) sources.push(...(await folderFiles(path)))
-    else if (info.isFile()) sources.push(fileSource(path, info.size))
+    if (info.isDirectory()) files.push(...(await folderFiles(path)))
+    else if (info.isFile()) files.push({ path, info })
   }
-  return sources
+  return files
 }
 
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Destroys a stream (process.stdin: its handle is closed); other iterables are left as they are. */
+function destroy(stream: AsyncIterable<Buffer | string>): void {
+  const destroyable = stream as { destroy?: unknown }
+  if (typeof destroyable.destroy === 'function') (destroyable.destroy as () => void).call(stream)
 }
 
 /** Read failures are I/O errors (exit 2), not crashes; strings (a test's stdin) become bytes. */

@@ -127,7 +127,8 @@ export interface Child {
   exited: Promise<number>
 }
 
-export function startNode(script: string, args: readonly string[], stdin?: string): Child {
+/** `stdin`: written then closed (none: closed at once); `keepStdinOpen`: written and left open, as `tail -f` does. */
+export function startNode(script: string, args: readonly string[], stdin?: string, keepStdinOpen = false): Child {
   const child = spawn(process.execPath, [...TS_NODE, script, ...args], {
     cwd: ROOT,
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
@@ -137,7 +138,8 @@ export function startNode(script: string, args: readonly string[], stdin?: strin
   let err = ''
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')))
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')))
-  if (stdin !== undefined) child.stdin?.end(stdin)
+  if (keepStdinOpen) child.stdin?.write(stdin ?? '')
+  else if (stdin !== undefined) child.stdin?.end(stdin)
   else child.stdin?.end()
   const exited = new Promise<number>((resolve) =>
     child.once('exit', (code, signal) =>
@@ -147,8 +149,8 @@ export function startNode(script: string, args: readonly string[], stdin?: strin
   return { process: child, stdout: () => out, stderr: () => err, exited }
 }
 
-export function startCli(args: readonly string[], stdin?: string): Child {
-  return startNode(join(ROOT, 'src', 'cli', 'main.ts'), args, stdin)
+export function startCli(args: readonly string[], stdin?: string, keepStdinOpen = false): Child {
+  return startNode(join(ROOT, 'src', 'cli', 'main.ts'), args, stdin, keepStdinOpen)
 }
 
 export interface SandboxProcess {

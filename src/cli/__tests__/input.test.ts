@@ -157,10 +157,52 @@ describe('JSON array', () => {
     ])
   })
 
-  it('reports content after the closing bracket once', async () => {
+  it('reads what follows the closing bracket as more events, one item each, never one error for all', async () => {
     expect(summary(await read(`[${JSON.stringify(track('a'))}] [1] garbage`))).toEqual([
       '1:event:a',
-      '2:invalid:content after the closing ] of the JSON array'
+      '2:invalid:not a JSON object (got a number)',
+      '3:invalid:not valid JSON'
+    ])
+  })
+
+  it.each([1, 5, 100000])(
+    'reads arrays one after another, and NDJSON lines after them (chunks of %i)',
+    async (size) => {
+      const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map((id) => JSON.stringify(track(id)))
+      expect(summary(await read(`[${a},${b}][${c}]`, size))).toEqual(['1:event:a', '2:event:b', '3:event:c'])
+      expect(summary(await read(`[${a}]\n\n [${b}, ${c}]\n[]${d}\n${e}`, size))).toEqual([
+        '1:event:a',
+        '2:event:b',
+        '3:event:c',
+        '4:event:d',
+        '5:event:e'
+      ])
+    }
+  )
+
+  it('makes each element not split from the one before (no comma) an input error of its own', async () => {
+    const events = ['a', 'b', 'c'].map((id) => JSON.stringify(track(id)))
+    const items = await read(`[${events.join('')}]`, 11)
+    expect(summary(items)).toEqual([
+      '1:event:a',
+      '2:invalid:no comma between this element and the one before it in the JSON array',
+      '3:invalid:no comma between this element and the one before it in the JSON array'
+    ])
+    expect(items.map((item) => item.messageId)).toEqual(['a', 'b', 'c'])
+  })
+
+  it('ends an element at a string left open on its line, and reads on from the next line', async () => {
+    const text = [
+      '[',
+      `${JSON.stringify(track('a'))},`,
+      '{"type": "track", "messageId": "b},',
+      JSON.stringify(track('c')),
+      ']'
+    ].join('\n')
+    expect(summary(await read(text, 4))).toEqual([
+      '1:event:a',
+      '2:invalid:not valid JSON: a string is not closed on its line',
+      '3:event:c'
     ])
   })
 

@@ -6,33 +6,27 @@
 import { constants } from 'node:fs'
 import { access, stat, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { InputOutputError, UsageError, ioErrorMessage } from '../errors'
+import { InputOutputError, ioErrorMessage } from '../errors'
+import { checkOutputPaths } from '../output-paths'
 import { renderHtmlReport } from './render'
 import type { ReportedRun } from './series'
 
 export interface OtherPaths {
   inputs: readonly string[]
+  mapping?: string
   report?: string
   resume?: readonly string[]
 }
 
 /**
- * Refuses a path that is one of the run's other files (an input, the
- * report, a --resume report: the page would overwrite it) or that cannot be
- * written; creates nothing.
+ * Refuses a path that is one of the run's other files (an input or a file in
+ * an input folder, the mapping, the report, a --resume report: the page
+ * would overwrite it; compared as the --report file is, by ../output-paths)
+ * or that cannot be written; creates nothing.
  */
 export async function checkHtmlPath(path: string, others: OtherPaths): Promise<void> {
+  await checkOutputPaths({ ...others, html: path })
   const target = resolve(path)
-  const clashes: Array<[string, readonly string[]]> = [
-    ['an input', others.inputs.filter((input) => input !== '-')],
-    ['the --report file', others.report === undefined ? [] : [others.report]],
-    ['a --resume report', others.resume ?? []]
-  ]
-  for (const [what, paths] of clashes) {
-    if (paths.some((other) => resolve(other) === target)) {
-      throw new UsageError(`--html ${path} is also ${what}: write the page to another file`)
-    }
-  }
   try {
     const found = await stat(target).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined
