@@ -28,6 +28,14 @@ import type { StopSummary } from './summary-types'
  */
 export const MAX_BATCH_INPUT_CHARS = 8 * 2 ** 20
 
+/**
+ * However many batches the pace lets in flight (up to 64), the batches under
+ * way hold at most this much input text among them (64 Mi characters: eight
+ * batches of the largest size, about 350 MB at 5 times their text); a batch
+ * waits for room, or goes alone when it is larger than that.
+ */
+export const MAX_INPUT_CHARS_IN_FLIGHT = 8 * MAX_BATCH_INPUT_CHARS
+
 export interface PipelineContext extends BatchContext {
   batchSize: number
   /** A batch is cut when its events' text reaches this many characters (default MAX_BATCH_INPUT_CHARS). */
@@ -59,9 +67,10 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
   const maxBatchChars = context.maxBatchChars ?? MAX_BATCH_INPUT_CHARS
   const launch = async (subscription: number): Promise<void> => {
     const full = batches[subscription]
+    const chars = batchChars[subscription]
     batches[subscription] = []
     batchChars[subscription] = 0
-    await dispatchBatch(full, subscription)
+    await dispatchBatch(full, subscription, chars)
   }
   const formats = new Set<InputFormat>()
   let fatal: { error: unknown } | undefined
@@ -69,14 +78,15 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
   let last: { file: string; index: number } | undefined
 
   /** Starts a full batch when the scheduler has room (or reports it "not sent" when sending stopped meanwhile). */
-  const dispatchBatch = async (batch: InputEvent[], subscription: number): Promise<void> => {
-    await scheduler.waitForSlot(control.stopSignal)
+  const dispatchBatch = async (batch: InputEvent[], subscription: number, chars: number): Promise<void> => {
+    await scheduler.waitForSlot(control.stopSignal, chars)
     if (fatal) return
     if (control.sendingStopped) return recordEntries(context, await unsentLines(batch, subscription, context))
     scheduler.track(
       settleBatch(batch, subscription, context).catch((error: unknown) => {
         fatal ??= { error }
-      })
+      }),
+      chars
     )
   }
 
@@ -147,7 +157,7 @@ export async function runPipeline(sources: readonly Source[], context: PipelineC
     }
     // What the batches still hold: sent if the run goes on, reported "not sent" if it stopped.
     for (const [subscription, batch] of batches.entries()) {
-      if (batch.length > 0 && !fatal) await dispatchBatch(batch, subscription)
+      if (batch.length > 0 && !fatal) await dispatchBatch(batch, subscription, batchChars[subscription])
     }
   } finally {
     await scheduler.drain()

@@ -12,7 +12,7 @@ import { verifyCredentials, type VerifyRetries } from './check-auth'
 import { RunControl, type Stop } from './control'
 import { validateSendOptions, type RunSendOptions, type ValidSendOptions } from './options'
 import { PaceController } from './pace'
-import { runPipeline, type ReadFacts } from './pipeline'
+import { MAX_INPUT_CHARS_IN_FLIGHT, runPipeline, type ReadFacts } from './pipeline'
 import { NO_PROGRESS, startProgress, type Progress } from './progress'
 import { NO_REPORT, ReportWriter, type ReportSink } from './report'
 import { readResume, type Resume } from './resume'
@@ -75,7 +75,9 @@ export async function runSend(options: RunSendOptions): Promise<ReportedRun> {
   const gate = new RetryAfterGate(planned.policy.maxRetryAfterMs)
   // The credentials check, every batch and every retry start when it says (a Retry-After included).
   const pace = new PaceController({ fixed: planned.concurrency, max: planned.maxConcurrency, retryAfter: gate })
-  const scheduler = observeInFlight(new PacedBatches(pace), (batches) => series.timeline.inFlight(batches))
+  const scheduler = observeInFlight(new PacedBatches(pace, MAX_INPUT_CHARS_IN_FLIGHT), (batches) =>
+    series.timeline.inFlight(batches)
+  )
   let checking = false
   const unlisten = control.listen(
     options.interrupts,

@@ -116,3 +116,30 @@ describe('observeInFlight', () => {
     expect(scheduler.inFlight).toBe(0)
   })
 })
+
+describe('the input text of the batches in flight', () => {
+  it('holds a batch back while the batches under way hold `maxSize` characters; one larger goes alone', async () => {
+    const scheduler = new FixedConcurrency(8, 100)
+    const never = new AbortController().signal
+    const [a, b] = [pending(), pending()]
+    await scheduler.waitForSlot(never, 60)
+    scheduler.track(a.promise, 60)
+    let started = false
+    const waiting = scheduler.waitForSlot(never, 50).then(() => (started = true))
+    await Promise.resolve()
+    expect(started).toBe(false)
+    a.settle()
+    await waiting
+    expect(scheduler.inFlight).toBe(0)
+    // Larger than the whole budget: it waits for nothing but goes alone.
+    await scheduler.waitForSlot(never, 250)
+    scheduler.track(b.promise, 250)
+    let next = false
+    const behind = scheduler.waitForSlot(never, 1).then(() => (next = true))
+    await Promise.resolve()
+    expect(next).toBe(false)
+    b.settle()
+    await behind
+    expect(next).toBe(true)
+  })
+})
