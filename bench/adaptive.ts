@@ -30,7 +30,9 @@ export interface PaceRun {
   refusedShare: number
   /** Event ids the sandbox accepted more than once (must be 0). */
   duplicates: number
-  /** Events never accepted (must be 0). */
+  /** Events the run reported failed (still throttled or failing after its last retry): not lost, to be resent with --resume. */
+  failed: number
+  /** Events neither accepted nor reported failed, rejected, not sent or unknown (must be 0). */
   lost: number
   peakConcurrency: number
   meanConcurrency: number
@@ -81,7 +83,8 @@ async function runCell(cell: Cell, mode: PaceRun['mode'], events: number, ceilin
       refused,
       refusedShare: Math.round((refused / Math.max(1, stats.requests)) * 1000) / 1000,
       duplicates: counts.filter((times) => times > 1).length,
-      lost: events - counts.length,
+      failed: summary.failed,
+      lost: events - counts.length - summary.failed - summary.rejected - summary.notSent - summary.unknown,
       peakConcurrency: summary.pace?.peakConcurrency ?? 0,
       meanConcurrency: summary.pace?.meanConcurrency ?? 0,
       peakRssMb: Math.round(Math.max(0, ...samples) / 2 ** 20),

@@ -168,6 +168,7 @@ function sideBySide(runs: readonly PaceRun[]): Record<string, string | number>[]
       'fixed-4 ev/s': fixed?.eventsPerSecond ?? '',
       'fixed-4 %ceil': fixed ? Math.round(fixed.shareOfCeiling * 100) : '',
       'fixed-4 refused': fixed ? `${fixed.refused} (${(fixed.refusedShare * 100).toFixed(1)} %)` : '',
+      'failed (default/fixed)': `${run.failed}/${fixed?.failed ?? 0}`,
       'dup/lost': `${run.duplicates + (fixed?.duplicates ?? 0)}/${run.lost + (fixed?.lost ?? 0)}`,
       'RSS MB a/f': `${run.peakRssMb}/${fixed?.peakRssMb ?? ''}`
     })
