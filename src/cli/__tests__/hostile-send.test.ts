@@ -177,6 +177,7 @@ describe('1. report lines name their target; --resume skips only deliveries to t
       ...quiet,
       inputs: [file('old-part.ndjson', PURCHASES.slice(0, 10))],
       dryRun: true,
+      output: new PassThrough(),
       report: current
     })
     const old = join(scratch.dir, 'old-report.ndjson')
