@@ -177,18 +177,17 @@ describe('accepting a good request', () => {
     expect(sandbox.acceptedCount('c')).toBe(1)
   })
 
-  it('takes 5,000 events a second in 1,000-event requests with room to spare', async () => {
+  // How fast it takes them is a figure of the benchmarks (the zero-latency cells of
+  // `npm run bench -- --only adaptive`), not of a test: a loaded machine would fail a timed one.
+  it('takes ten 1,000-event requests at once, every event accepted', async () => {
     const sandbox = await start()
     const requests = Array.from({ length: 10 }, (_, r) =>
       goodBody(Array.from({ length: 1000 }, (_, i) => goodEvent(`evt-${r}-${i}`)))
     )
-    const started = Date.now()
     const answers = await Promise.all(requests.map((body) => track(sandbox, body)))
-    const elapsedMs = Date.now() - started
 
-    expect(answers.every((answer) => answer.code === 0)).toBe(true)
+    expect(answers.map((answer) => answer.code)).toEqual(Array.from({ length: 10 }, () => 0))
     expect(sandbox.stats().uniqueEventIds).toBe(10_000)
-    expect(elapsedMs).toBeLessThan(2000)
   })
 })
 
