@@ -348,7 +348,8 @@ describe('4. signals end the credentials check', () => {
       signal?.('SIGINT')
       signal?.('SIGINT')
       const summary = await running
-      expect(Date.now() - started).toBeLessThan(2000)
+      // At once, not after the check's 10 s timeout (the margin is for a loaded machine).
+      expect(Date.now() - started).toBeLessThan(5000)
       expect(summary).toMatchObject({ credentialsCheck: 'interrupted', eventsRead: 0, delivered: 0 })
       expect(summary.stopped).toMatchObject({ reason: 'interrupted', message: 'interrupted by SIGINT' })
       expect(exitStatus(summary, false)).toBe(EXIT_INTERRUPTED)
@@ -379,7 +380,8 @@ describe('4. signals end the credentials check', () => {
         stopWaitMs: 200,
         notices: new PassThrough()
       })
-      expect(Date.now() - started).toBeLessThan(3000)
+      // After the 200 ms --stop-wait, not after the check's 10 s timeout (the margin is for a loaded machine).
+      expect(Date.now() - started).toBeLessThan(5000)
       expect(summary).toMatchObject({ credentialsCheck: 'interrupted', delivered: 0 })
       expect(exitStatus(summary, false)).toBe(EXIT_INTERRUPTED)
     } finally {

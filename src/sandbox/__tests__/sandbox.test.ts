@@ -611,7 +611,8 @@ describe('admin routes', () => {
     const closing = Date.now()
     await sandbox.close()
 
-    expect(Date.now() - closing).toBeLessThan(1000)
+    // At once, not after the 30 s the answer would take (the margin is for a loaded machine).
+    expect(Date.now() - closing).toBeLessThan(10_000)
     await expect(inFlight).rejects.toThrow('fetch failed')
     await sandbox.close()
     await expect(fetch(`${sandbox.url}/sandbox/stats`)).rejects.toThrow('fetch failed')
