@@ -54,7 +54,11 @@ interface Times {
  * the other (which goes first alternates), so that a slow moment of a shared
  * machine falls on both alike.
  */
-async function round(floor: Destination<Settings>, destination: Destination<Settings>, events: SegmentEvent[]): Promise<Times> {
+async function round(
+  floor: Destination<Settings>,
+  destination: Destination<Settings>,
+  events: SegmentEvent[]
+): Promise<Times> {
   const times: Times = { floor: [], destination: [] }
   for (let start = 0, index = 0; start < events.length; start += MAX_EVENTS_PER_REQUEST, index++) {
     const batch = events.slice(start, start + MAX_EVENTS_PER_REQUEST)
@@ -65,7 +69,8 @@ async function round(floor: Destination<Settings>, destination: Destination<Sett
 }
 
 /** Each batch's best time over the rounds: a pause (a collection, another process) spoils one batch of one round, not the figure. */
-const bestOf = (rounds: number[][]): number[] => rounds[0].map((_, batch) => Math.min(...rounds.map((times) => times[batch])))
+const bestOf = (rounds: number[][]): number[] =>
+  rounds[0].map((_, batch) => Math.min(...rounds.map((times) => times[batch])))
 
 const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0)
 

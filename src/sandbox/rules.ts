@@ -199,7 +199,8 @@ function checkEvent(event: unknown, path: string, nowSeconds: number): Rejection
 
 function checkEventName(name: unknown, path: string): Rejection | undefined {
   if (typeof name !== 'string') return paramError(path, `must be a non-empty string, got ${describeType(name)}`)
-  if (!OFFLINE_EVENTS.includes(name)) return paramError(path, 'must be a standard event supported by offline event sets')
+  if (!OFFLINE_EVENTS.includes(name))
+    return paramError(path, 'must be a standard event supported by offline event sets')
   return undefined
 }
 

@@ -117,29 +117,35 @@ describe('observeInFlight', () => {
   })
 })
 
+/** A wait for a slot for `size` characters, and whether it has ended once the microtasks so far have run. */
+async function waitFor(
+  scheduler: BatchScheduler,
+  size: number
+): Promise<{ ended: () => boolean; wait: Promise<void> }> {
+  let ended = false
+  const wait = scheduler.waitForSlot(new AbortController().signal, size).then(() => {
+    ended = true
+  })
+  await Promise.resolve()
+  return { ended: () => ended, wait }
+}
+
 describe('the input text of the batches in flight', () => {
   it('holds a batch back while the batches under way hold `maxSize` characters; one larger goes alone', async () => {
     const scheduler = new FixedConcurrency(8, 100)
-    const never = new AbortController().signal
     const [a, b] = [pending(), pending()]
-    await scheduler.waitForSlot(never, 60)
     scheduler.track(a.promise, 60)
-    let started = false
-    const waiting = scheduler.waitForSlot(never, 50).then(() => (started = true))
-    await Promise.resolve()
-    expect(started).toBe(false)
+    const second = await waitFor(scheduler, 50)
+    expect(second.ended()).toBe(false)
     a.settle()
-    await waiting
+    await second.wait
     expect(scheduler.inFlight).toBe(0)
     // Larger than the whole budget: it waits for nothing but goes alone.
-    await scheduler.waitForSlot(never, 250)
+    expect((await waitFor(scheduler, 250)).ended()).toBe(true)
     scheduler.track(b.promise, 250)
-    let next = false
-    const behind = scheduler.waitForSlot(never, 1).then(() => (next = true))
-    await Promise.resolve()
-    expect(next).toBe(false)
+    const behind = await waitFor(scheduler, 1)
+    expect(behind.ended()).toBe(false)
     b.settle()
-    await behind
-    expect(next).toBe(true)
+    await behind.wait
   })
 })
