@@ -348,3 +348,23 @@ describe('refusals, checked in the order the customer reads them', () => {
     })
   })
 })
+
+describe('the reason code of each refusal, in its body', () => {
+  /** The body of the EventRefusal `run` throws. */
+  const refusalBody = (run: () => unknown): unknown => {
+    try {
+      run()
+    } catch (error) {
+      return (error as { body?: unknown }).body
+    }
+    throw new Error('no refusal')
+  }
+
+  test.each([
+    ['a value without its currency', { value: 5 }, { reason: 'currency_required', field: 'currency' }],
+    ['a negative value', { value: -1, currency: 'USD' }, { reason: 'invalid_amount', field: 'value' }],
+    ['an event name offline sets refuse', { event: 'Purchase' }, { reason: 'not_an_offline_event', field: 'event' }]
+  ])('%s: %j', (_, payload, body) => {
+    expect(refusalBody(() => convert(payload as Partial<ConversionPayload>))).toEqual(body)
+  })
+})
