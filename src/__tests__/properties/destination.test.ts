@@ -256,14 +256,22 @@ const PII_RUNS = Math.ceil(NUM_RUNS / 4)
 const ECHO_MAX_BATCH = 6
 const ECHO_RUNS = Math.ceil(NUM_RUNS / 2)
 
+/** A fake TikTok, a test destination, and every console line written while the test runs. */
+function leakHarness(): {
+  tiktok: ReturnType<typeof fakeTikTok>
+  testDestination: ReturnType<typeof newTestDestination>
+  consoleLines: string[]
+} {
+  const consoleLines: string[] = []
+  spyOnConsole(consoleLines)
+  return { tiktok: fakeTikTok(), testDestination: newTestDestination(), consoleLines }
+}
+
 describe('c. no email, phone number or access token in plain text in anything that leaves', () => {
   test(
     'TikTok accepts, or refuses without quoting anything',
     async () => {
-      const tiktok = fakeTikTok()
-      const testDestination = createTestIntegration(definition)
-      const consoleLines: string[] = []
-      spyOnConsole(consoleLines)
+      const { tiktok, testDestination, consoleLines } = leakHarness()
       let events = 0
       const quiet: TikTokAnswer[] = [
         OK_ANSWER,
@@ -315,10 +323,7 @@ describe('c. no email, phone number or access token in plain text in anything th
   test(
     "TikTok's answer quotes the emails, phone numbers and token back: the error messages still hold none of them",
     async () => {
-      const tiktok = fakeTikTok()
-      const testDestination = createTestIntegration(definition)
-      const consoleLines: string[] = []
-      spyOnConsole(consoleLines)
+      const { tiktok, testDestination, consoleLines } = leakHarness()
       let events = 0
       const shapes = [
         { status: 200, code: 40002 }, // PARAM_ERROR, the brief's case
